@@ -3,10 +3,12 @@ package io.github.basis4j.simd.panama;
 import io.github.basis4j.simd.spi.Backend;
 import io.github.basis4j.simd.spi.ConvKernels;
 import io.github.basis4j.simd.spi.ElementwiseKernels;
+import io.github.basis4j.simd.spi.FftKernels;
 import io.github.basis4j.simd.spi.GemmKernels;
 import io.github.basis4j.simd.spi.NormKernels;
 import io.github.basis4j.simd.spi.PoolKernels;
 import io.github.basis4j.simd.spi.ReductionKernels;
+import io.github.basis4j.simd.spi.SpectralKernels;
 
 /** The Vector API backend; its species is {@link PanamaSpecies#FLOAT}. */
 public final class PanamaBackend implements Backend {
@@ -16,6 +18,8 @@ public final class PanamaBackend implements Backend {
     private final ElementwiseKernels elementwise = new PanamaElementwise();
     private final ReductionKernels reductions = new PanamaReductions();
     private final NormKernels norm = new PanamaNormStats();
+    private final FftKernels fft = new PanamaFft();
+    private final SpectralKernels spectral = new PanamaSpectral();
 
     @Override public String name() { return "vector"; }
     @Override public GemmKernels gemm() { return gemm; }
@@ -24,4 +28,6 @@ public final class PanamaBackend implements Backend {
     @Override public ElementwiseKernels elementwise() { return elementwise; }
     @Override public ReductionKernels reductions() { return reductions; }
     @Override public NormKernels norm() { return norm; }
+    @Override public FftKernels fft() { return fft; }
+    @Override public SpectralKernels spectral() { return spectral; }
 }

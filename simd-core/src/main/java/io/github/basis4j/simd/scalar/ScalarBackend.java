@@ -3,10 +3,12 @@ package io.github.basis4j.simd.scalar;
 import io.github.basis4j.simd.spi.Backend;
 import io.github.basis4j.simd.spi.ConvKernels;
 import io.github.basis4j.simd.spi.ElementwiseKernels;
+import io.github.basis4j.simd.spi.FftKernels;
 import io.github.basis4j.simd.spi.GemmKernels;
 import io.github.basis4j.simd.spi.NormKernels;
 import io.github.basis4j.simd.spi.PoolKernels;
 import io.github.basis4j.simd.spi.ReductionKernels;
+import io.github.basis4j.simd.spi.SpectralKernels;
 
 /** The plain-Java backend: correct everywhere, the oracle every vectorised kernel is tested against. */
 public final class ScalarBackend implements Backend {
@@ -16,6 +18,8 @@ public final class ScalarBackend implements Backend {
     private final ElementwiseKernels elementwise = new ScalarElementwise();
     private final ReductionKernels reductions = new ScalarReductions();
     private final NormKernels norm = new ScalarNormStats();
+    private final FftKernels fft = new ScalarFft();
+    private final SpectralKernels spectral = new ScalarSpectral();
 
     @Override public String name() { return "scalar"; }
     @Override public GemmKernels gemm() { return gemm; }
@@ -24,4 +28,6 @@ public final class ScalarBackend implements Backend {
     @Override public ElementwiseKernels elementwise() { return elementwise; }
     @Override public ReductionKernels reductions() { return reductions; }
     @Override public NormKernels norm() { return norm; }
+    @Override public FftKernels fft() { return fft; }
+    @Override public SpectralKernels spectral() { return spectral; }
 }

@@ -29,4 +29,10 @@ public interface Backend {
 
     /** Batch-norm and layer-norm statistics and affine maps, Gram products for orthogonality. */
     NormKernels norm();
+
+    /** Complex butterflies across channels for the fft module's real 2-D transforms. */
+    FftKernels fft();
+
+    /** Complex spectral filter products (global and dynamic filters) and their gradients. */
+    SpectralKernels spectral();
 }
