@@ -1,0 +1,49 @@
+package io.github.basis4j.nn.autograd;
+
+import io.github.basis4j.simd.Tensor;
+
+/**
+ * The record of one op in the graph: its inputs and whatever its backward needs (saved by the
+ * subclass). {@link #backward(Tensor)} receives the gradient of the op's output and adds the
+ * gradients of the inputs into their {@link Variable#gradBuffer()}s; {@link #release()} then drops the
+ * saved tensors, so intermediate buffers are freed as soon as backward has used them.
+ */
+public abstract class Node {
+    private final Variable[] inputs;
+    /** The variable this node produced; set by {@link Graph#record}, cleared once backward has run. */
+    Variable output;
+
+    /** A node over {@code inputs}; inputs that do not require gradients are skipped by the graph walk. */
+    protected Node(Variable... inputs) {
+        this.inputs = inputs;
+    }
+
+    /** The op's name, for messages ({@code "conv2d"}, {@code "add"}). */
+    public abstract String name();
+
+    /** Adds the inputs' gradients, given the output gradient (which the node must not keep). */
+    protected abstract void backward(Tensor gradOutput);
+
+    /** Drops saved tensors; called once backward has run. */
+    protected void release() {
+    }
+
+    final Variable[] inputs() {
+        return inputs;
+    }
+
+    /** Input {@code i}. */
+    protected final Variable input(int i) {
+        return inputs[i];
+    }
+
+    /** Whether input {@code i} needs a gradient (so backward can skip work for constants). */
+    protected final boolean needsGrad(int i) {
+        return inputs[i] != null && inputs[i].requiresGrad();
+    }
+
+    /** The gradient buffer of input {@code i}, allocated zero-filled on first use. */
+    protected final Tensor gradOf(int i) {
+        return inputs[i].gradBuffer();
+    }
+}
