@@ -1,0 +1,107 @@
+package io.github.basis4j.nn.functional;
+
+import io.github.basis4j.nn.autograd.Graph;
+import io.github.basis4j.nn.autograd.Node;
+import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.simd.Tensor;
+import io.github.basis4j.simd.spi.Backends;
+import io.github.basis4j.simd.spi.GemmKernels;
+
+/**
+ * Dense (fully connected) ops: {@code linear} as {@code torch.nn.functional.linear}, and 2-D matmul.
+ * Both are single GEMMs; their backwards are two more, accumulating into the gradient buffers
+ * ({@code beta = 1}).
+ */
+public final class Dense {
+    private Dense() {
+    }
+
+    /**
+     * {@code y = x·Wᵀ + b}. x is [..., in] (any leading dimensions, flattened to M rows; channel-last
+     * feature maps [N, H, W, C] are pointwise-linear'd this way), W is [out, in] (PyTorch's layout), b is
+     * [out] or null. y is [..., out].
+     */
+    public static Variable linear(Variable x, Variable weight, Variable bias) {
+        Tensor xv = x.value(), w = weight.value();
+        if (w.rank() != 2) throw new IllegalArgumentException("linear: weight must be [out, in], got " + w.shape());
+        int in = w.dim(1), out = w.dim(0);
+        if (xv.rank() < 1 || xv.dim(-1) != in) {
+            throw new IllegalArgumentException("linear: input must be [..., " + in + "] to match weight " + w.shape() + ", got " + xv.shape());
+        }
+        if (bias != null && (bias.value().rank() != 1 || bias.value().dim(0) != out)) {
+            throw new IllegalArgumentException("linear: bias must be [" + out + "], got " + bias.value().shape());
+        }
+        int m = xv.size() / in;
+        int[] dims = xv.shape().dims();
+        dims[dims.length - 1] = out;
+        Tensor y = Tensor.zeros(dims);
+        GemmKernels gemm = Backends.current().gemm();
+        gemm.sgemm(false, true, m, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in, 0f, y.data(), y.offset(), out);
+        if (bias != null) addRowBias(y.data(), y.offset(), m, out, bias.value());
+        return Graph.record(y, new Node(x, weight, bias) {
+            @Override public String name() { return "linear"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                if (needsGrad(0)) {
+                    Tensor dx = gradOf(0);
+                    gemm.sgemm(false, false, m, in, out, 1f, g.data(), g.offset(), out, w.data(), w.offset(), in,
+                            1f, dx.data(), dx.offset(), in);
+                }
+                if (needsGrad(1)) {
+                    Tensor dw = gradOf(1);
+                    gemm.sgemm(true, false, out, in, m, 1f, g.data(), g.offset(), out, xv.data(), xv.offset(), in,
+                            1f, dw.data(), dw.offset(), in);
+                }
+                if (bias != null && needsGrad(2)) sumRowsInto(g, m, out, gradOf(2));
+            }
+        });
+    }
+
+    /** {@code c = a·b} for [m, k]·[k, n]. */
+    public static Variable matmul(Variable a, Variable b) {
+        Tensor av = a.value(), bv = b.value();
+        if (av.rank() != 2 || bv.rank() != 2 || av.dim(1) != bv.dim(0)) {
+            throw new IllegalArgumentException("matmul: need [m, k]·[k, n], got " + av.shape() + "·" + bv.shape());
+        }
+        int m = av.dim(0), k = av.dim(1), n = bv.dim(1);
+        Tensor c = Tensor.zeros(m, n);
+        GemmKernels gemm = Backends.current().gemm();
+        gemm.sgemm(false, false, m, n, k, 1f, av.data(), av.offset(), k, bv.data(), bv.offset(), n, 0f, c.data(), 0, n);
+        return Graph.record(c, new Node(a, b) {
+            @Override public String name() { return "matmul"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                if (needsGrad(0)) {
+                    Tensor da = gradOf(0);
+                    gemm.sgemm(false, true, m, k, n, 1f, g.data(), g.offset(), n, bv.data(), bv.offset(), n, 1f, da.data(), da.offset(), k);
+                }
+                if (needsGrad(1)) {
+                    Tensor db = gradOf(1);
+                    gemm.sgemm(true, false, k, n, m, 1f, av.data(), av.offset(), k, g.data(), g.offset(), n, 1f, db.data(), db.offset(), n);
+                }
+            }
+        });
+    }
+
+    private static void addRowBias(float[] y, int yOff, int m, int n, Tensor bias) {
+        float[] b = bias.data();
+        int bOff = bias.offset();
+        for (int i = 0; i < m; i++) {
+            int row = yOff + i * n;
+            for (int j = 0; j < n; j++) y[row + j] += b[bOff + j];
+        }
+    }
+
+    // Sums g's rows into db in row order (deterministic), accumulating in double per column.
+    private static void sumRowsInto(Tensor g, int m, int n, Tensor db) {
+        double[] acc = new double[n];
+        float[] gd = g.data();
+        int off = g.offset();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) acc[j] += gd[off + i * n + j];
+        }
+        for (int j = 0; j < n; j++) db.set(j, db.get(j) + (float) acc[j]);
+    }
+}
