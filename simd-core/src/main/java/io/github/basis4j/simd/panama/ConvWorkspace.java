@@ -14,7 +14,9 @@ final class ConvWorkspace {
     static final int PADDED_SHARED = 1;
     /** im2col / col2im columns. */
     static final int COLUMNS = 2;
-    private static final int FLOAT_SLOTS = 3;
+    /** One band of output pixels, computed before being added into a gradient. */
+    static final int BAND_OUTPUT = 3;
+    private static final int FLOAT_SLOTS = 4;
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[FLOAT_SLOTS][0]);
     private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);

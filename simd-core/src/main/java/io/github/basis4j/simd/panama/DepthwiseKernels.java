@@ -34,11 +34,15 @@ final class DepthwiseKernels {
     }
 
     /**
-     * Output row {@code p} of image {@code b}: {@code y[b, p, :, :] = bias + Σ taps} (or {@code +=} the
-     * sums when {@code accumulate}). {@code x} holds the whole input at {@code xOff}, {@code y} the whole output.
+     * Output row {@code p} of image {@code b}: {@code y[yRow + q·c + ch] = bias[ch] + Σ taps} for every column
+     * {@code q}. {@code x} holds the whole input at {@code xOff}; {@code bias} is never null (zeros for none).
+     *
+     * <p>Loop order: pixel tiles outside, channel vectors inside. With channels outside, one vector's sweep
+     * over a row touches pixels {@code c} floats apart, which for power-of-two channel counts all land in a
+     * few L1 sets and evict each other; tile by tile, each pixel's channels are read contiguously.
      */
     static void forwardRow(Conv2dGeometry g, int b, int p, float[] x, int xOff, float[] w, int wOff,
-                           float[] bias, int bOff, float[] y, int yOff, boolean accumulate) {
+                           float[] bias, int bOff, float[] y, int yRow) {
         int c = g.c(), ow = g.ow(), kw = g.kw(), sw = g.strideW(), dw = g.dilationW();
         int ih0 = p * g.strideH() - g.padH();
         int i0 = firstTap(ih0, g.dilationH()), i1 = endTap(ih0, g.dilationH(), g.kh(), g.h());
@@ -46,14 +50,13 @@ final class DepthwiseKernels {
         int qL = Math.min(ow, (g.padW() + sw - 1) / sw);
         int qR = Math.max(qL, Math.min(ow, Math.floorDiv(g.w() - 1 + g.padW() - (kw - 1) * dw, sw) + 1));
         int xImg = xOff + b * g.h() * g.w() * c;
-        int yRow = yOff + (b * g.oh() + p) * ow * c;
         int step = sw * c;
-        for (int cb = 0; cb < c; cb += L) {
-            VectorMask<Float> m = F.indexInRange(cb, c);
-            FloatVector init = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bOff + cb, m);
-            for (int q = 0; q < qL; q++) pixel(g, q, ih0, i0, i1, x, xImg, cb, w, wOff, init, y, yRow, accumulate, m);
-            int q = qL;
-            for (; q + 8 <= qR; q += 8) {
+        for (int q = 0; q < qL; q++) pixel(g, q, ih0, i0, i1, x, xImg, w, wOff, bias, bOff, y, yRow);
+        int q = qL;
+        for (; q + 8 <= qR; q += 8) {
+            for (int cb = 0; cb < c; cb += L) {
+                VectorMask<Float> m = F.indexInRange(cb, c);
+                FloatVector init = FloatVector.fromArray(F, bias, bOff + cb, m);
                 FloatVector a0 = init, a1 = init, a2 = init, a3 = init, a4 = init, a5 = init, a6 = init, a7 = init;
                 for (int i = i0; i < i1; i++) {
                     int xr = xImg + (ih0 + i * g.dilationH()) * g.w() * c + (q * sw - g.padW()) * c + cb;
@@ -72,35 +75,37 @@ final class DepthwiseKernels {
                     }
                 }
                 int yo = yRow + q * c + cb;
-                store(a0, y, yo, accumulate, m);
-                store(a1, y, yo + c, accumulate, m);
-                store(a2, y, yo + 2 * c, accumulate, m);
-                store(a3, y, yo + 3 * c, accumulate, m);
-                store(a4, y, yo + 4 * c, accumulate, m);
-                store(a5, y, yo + 5 * c, accumulate, m);
-                store(a6, y, yo + 6 * c, accumulate, m);
-                store(a7, y, yo + 7 * c, accumulate, m);
+                a0.intoArray(y, yo, m);
+                a1.intoArray(y, yo + c, m);
+                a2.intoArray(y, yo + 2 * c, m);
+                a3.intoArray(y, yo + 3 * c, m);
+                a4.intoArray(y, yo + 4 * c, m);
+                a5.intoArray(y, yo + 5 * c, m);
+                a6.intoArray(y, yo + 6 * c, m);
+                a7.intoArray(y, yo + 7 * c, m);
             }
-            for (; q < ow; q++) pixel(g, q, ih0, i0, i1, x, xImg, cb, w, wOff, init, y, yRow, accumulate, m);
         }
+        for (; q < ow; q++) pixel(g, q, ih0, i0, i1, x, xImg, w, wOff, bias, bOff, y, yRow);
     }
 
-    /** One output pixel with its horizontal taps clipped to the image: the edges and the tail of the interior. */
-    private static void pixel(Conv2dGeometry g, int q, int ih0, int i0, int i1, float[] x, int xImg, int cb,
-                              float[] w, int wOff, FloatVector init, float[] y, int yRow, boolean accumulate,
-                              VectorMask<Float> m) {
+    /** One output pixel, all channels, with its horizontal taps clipped to the image: the edges and the interior's tail. */
+    private static void pixel(Conv2dGeometry g, int q, int ih0, int i0, int i1, float[] x, int xImg,
+                              float[] w, int wOff, float[] bias, int bOff, float[] y, int yRow) {
         int c = g.c(), kw = g.kw(), dw = g.dilationW();
         int iw0 = q * g.strideW() - g.padW();
         int j0 = firstTap(iw0, dw), j1 = endTap(iw0, dw, kw, g.w());
-        FloatVector a = init;
-        for (int i = i0; i < i1; i++) {
-            int xr = xImg + ((ih0 + i * g.dilationH()) * g.w() + iw0) * c + cb;
-            int wr = wOff + i * kw * c + cb;
-            for (int j = j0; j < j1; j++) {
-                a = FloatVector.fromArray(F, x, xr + j * dw * c, m).fma(FloatVector.fromArray(F, w, wr + j * c, m), a);
+        for (int cb = 0; cb < c; cb += L) {
+            VectorMask<Float> m = F.indexInRange(cb, c);
+            FloatVector a = FloatVector.fromArray(F, bias, bOff + cb, m);
+            for (int i = i0; i < i1; i++) {
+                int xr = xImg + ((ih0 + i * g.dilationH()) * g.w() + iw0) * c + cb;
+                int wr = wOff + i * kw * c + cb;
+                for (int j = j0; j < j1; j++) {
+                    a = FloatVector.fromArray(F, x, xr + j * dw * c, m).fma(FloatVector.fromArray(F, w, wr + j * c, m), a);
+                }
             }
+            a.intoArray(y, yRow + q * c + cb, m);
         }
-        store(a, y, yRow + q * c + cb, accumulate, m);
     }
 
     private static void store(FloatVector a, float[] y, int off, boolean accumulate, VectorMask<Float> m) {

@@ -43,12 +43,14 @@ final class DirectConvKernels {
 
     /**
      * Six output pixels (input bases {@code x0…x5}, outputs {@code y + yOff + r·ldy}) × 2 vectors of channels
-     * from weight column {@code wOff}. {@code accumulate} adds the sums into y, otherwise y = bias + sums.
+     * from weight column {@code wOff}: y = bias + sums. The tiles take no mode flags and no null bias: a branch
+     * that one caller never takes gets compiled out, and a later caller that takes it costs a recompilation
+     * that measured several times slower, so each tile has exactly one behaviour.
      */
     static void forward6x2(Taps t, float[] x, int x0, int x1, int x2, int x3, int x4, int x5,
-                           float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int ldy, boolean accumulate) {
-        FloatVector b0 = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bOff);
-        FloatVector b1 = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bOff + L);
+                           float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int ldy) {
+        FloatVector b0 = FloatVector.fromArray(F, bias, bOff);
+        FloatVector b1 = FloatVector.fromArray(F, bias, bOff + L);
         FloatVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1;
         FloatVector a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1;
         int kw = t.kw(), icg = t.icg(), ldw = t.ldw();
@@ -80,28 +82,23 @@ final class DirectConvKernels {
                 }
             }
         }
-        store2(a00, a01, y, yOff, accumulate);
-        store2(a10, a11, y, yOff + ldy, accumulate);
-        store2(a20, a21, y, yOff + 2 * ldy, accumulate);
-        store2(a30, a31, y, yOff + 3 * ldy, accumulate);
-        store2(a40, a41, y, yOff + 4 * ldy, accumulate);
-        store2(a50, a51, y, yOff + 5 * ldy, accumulate);
+        store2(a00, a01, y, yOff);
+        store2(a10, a11, y, yOff + ldy);
+        store2(a20, a21, y, yOff + 2 * ldy);
+        store2(a30, a31, y, yOff + 3 * ldy);
+        store2(a40, a41, y, yOff + 4 * ldy);
+        store2(a50, a51, y, yOff + 5 * ldy);
     }
 
-    private static void store2(FloatVector a0, FloatVector a1, float[] y, int off, boolean accumulate) {
-        if (accumulate) {
-            a0 = a0.add(FloatVector.fromArray(F, y, off));
-            a1 = a1.add(FloatVector.fromArray(F, y, off + L));
-        }
+    private static void store2(FloatVector a0, FloatVector a1, float[] y, int off) {
         a0.intoArray(y, off);
         a1.intoArray(y, off + L);
     }
 
     /** Eight output pixels × one vector of channels, of which {@code m} selects the live lanes. */
     static void forward8x1(Taps t, float[] x, int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7,
-                           float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int ldy, boolean accumulate,
-                           VectorMask<Float> m) {
-        FloatVector b0 = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bOff, m);
+                           float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int ldy, VectorMask<Float> m) {
+        FloatVector b0 = FloatVector.fromArray(F, bias, bOff, m);
         FloatVector a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0;
         int kw = t.kw(), icg = t.icg(), ldw = t.ldw();
         for (int i = 0; i < t.kh(); i++) {
@@ -122,21 +119,21 @@ final class DirectConvKernels {
                 }
             }
         }
-        store1(a0, y, yOff, accumulate, m);
-        store1(a1, y, yOff + ldy, accumulate, m);
-        store1(a2, y, yOff + 2 * ldy, accumulate, m);
-        store1(a3, y, yOff + 3 * ldy, accumulate, m);
-        store1(a4, y, yOff + 4 * ldy, accumulate, m);
-        store1(a5, y, yOff + 5 * ldy, accumulate, m);
-        store1(a6, y, yOff + 6 * ldy, accumulate, m);
-        store1(a7, y, yOff + 7 * ldy, accumulate, m);
+        store1(a0, y, yOff, m);
+        store1(a1, y, yOff + ldy, m);
+        store1(a2, y, yOff + 2 * ldy, m);
+        store1(a3, y, yOff + 3 * ldy, m);
+        store1(a4, y, yOff + 4 * ldy, m);
+        store1(a5, y, yOff + 5 * ldy, m);
+        store1(a6, y, yOff + 6 * ldy, m);
+        store1(a7, y, yOff + 7 * ldy, m);
     }
 
     /** One output pixel × one vector of channels ({@code m} selects the live lanes): the tails. */
     static void forward1x1(Taps t, float[] x, int x0, float[] w, int wOff, float[] bias, int bOff,
-                           float[] y, int yOff, boolean accumulate, VectorMask<Float> m) {
+                           float[] y, int yOff, VectorMask<Float> m) {
         // Two accumulators over alternating input channels: one chain would wait on each FMA's latency.
-        FloatVector a0 = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bOff, m);
+        FloatVector a0 = FloatVector.fromArray(F, bias, bOff, m);
         FloatVector a1 = FloatVector.zero(F);
         int kw = t.kw(), icg = t.icg(), ldw = t.ldw();
         for (int i = 0; i < t.kh(); i++) {
@@ -151,11 +148,10 @@ final class DirectConvKernels {
                 if (ci < icg) a0 = FloatVector.broadcast(F, x[e + ci]).fma(FloatVector.fromArray(F, w, wk, m), a0);
             }
         }
-        store1(a0.add(a1), y, yOff, accumulate, m);
+        store1(a0.add(a1), y, yOff, m);
     }
 
-    private static void store1(FloatVector a, float[] y, int off, boolean accumulate, VectorMask<Float> m) {
-        if (accumulate) a = a.add(FloatVector.fromArray(F, y, off, m));
+    private static void store1(FloatVector a, float[] y, int off, VectorMask<Float> m) {
         a.intoArray(y, off, m);
     }
 

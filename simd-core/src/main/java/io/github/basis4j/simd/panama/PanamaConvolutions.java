@@ -189,9 +189,14 @@ public final class PanamaConvolutions implements ConvKernels {
         return new DirectConvKernels.Taps(g.kh(), g.kw(), g.icg(), g.oc(), g.dilationH() * rowStride, g.dilationW() * g.c());
     }
 
-    /** Direct forward over all images; {@code accumulate} adds into y (the input-gradient use), else y = bias + conv. */
-    private static void directForward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
-                                      float[] y, int yOff, boolean accumulate) {
+    /**
+     * Direct forward over all images; {@code accumulate} adds into y (the input-gradient use), else y = bias + conv.
+     * A null bias becomes zeros here, so the tiles never test for it.
+     */
+    private static void directForward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] biasOrNull,
+                                      int biasOffOrAny, float[] y, int yOff, boolean accumulate) {
+        float[] bias = biasOrNull == null ? new float[g.oc()] : biasOrNull;
+        int biasOff = biasOrNull == null ? 0 : biasOffOrAny;
         int pixels = g.oh() * g.ow(), image = g.h() * g.w() * g.c();
         boolean pad = padded(g);
         int rowStride = pad ? paddedRowStride(g) : g.w() * g.c();
@@ -227,13 +232,18 @@ public final class PanamaConvolutions implements ConvKernels {
         }
     }
 
-    /** Output pixels {@code [from, to)} (row-major over oh × ow) of one image whose (padded) input starts at {@code base}. */
+    /**
+     * Output pixels {@code [from, to)} (row-major over oh × ow) of one image whose (padded) input starts at
+     * {@code base}. With {@code accumulate} each band is computed into a per-thread buffer and then added
+     * into y, an O(output) pass against the O(output·taps) of the tiles.
+     */
     private static void directPixels(Conv2dGeometry g, DirectConvKernels.Taps t, int rowStride, float[] x, int base,
                                      int from, int to, float[] w, int wOff, float[] bias, int biasOff,
                                      float[] y, int yImg, boolean accumulate) {
         int ow = g.ow(), oc = g.oc(), icg = g.icg(), ocg = g.ocg(), c = g.c();
         int sh = g.strideH() * rowStride, sw = g.strideW() * c;
         int[] xb = ConvWorkspace.ints(BAND);
+        float[] out = accumulate ? ConvWorkspace.floats(ConvWorkspace.BAND_OUTPUT, BAND * oc) : y;
         VectorMask<Float> all = F.maskAll(true);
         for (int band = from; band < to; band += BAND) {
             int cnt = Math.min(BAND, to - band);
@@ -241,35 +251,37 @@ public final class PanamaConvolutions implements ConvKernels {
                 int pix = band + k;
                 xb[k] = base + (pix / ow) * sh + (pix % ow) * sw;
             }
+            int outBand = accumulate ? 0 : yImg + band * oc;
             for (int grp = 0; grp < g.groups(); grp++) {
                 int gx = grp * icg, col = grp * ocg;
                 int o = 0;
                 for (; o + 2 * L <= ocg; o += 2 * L) {
-                    int wc = wOff + col + o, bc = biasOff + col + o, yc = yImg + band * oc + col + o;
+                    int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
                     for (; k + 6 <= cnt; k += 6) {
                         DirectConvKernels.forward6x2(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
-                                xb[k + 4] + gx, xb[k + 5] + gx, w, wc, bias, bc, y, yc + k * oc, oc, accumulate);
+                                xb[k + 4] + gx, xb[k + 5] + gx, w, wc, bias, bc, out, yc + k * oc, oc);
                     }
                     for (; k < cnt; k++) {
-                        DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc, bias, bc, y, yc + k * oc, accumulate, all);
-                        DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc + L, bias, bc + L, y, yc + k * oc + L, accumulate, all);
+                        DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc, bias, bc, out, yc + k * oc, all);
+                        DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc + L, bias, bc + L, out, yc + k * oc + L, all);
                     }
                 }
                 for (; o < ocg; o += L) {
                     VectorMask<Float> m = F.indexInRange(o, ocg);
-                    int wc = wOff + col + o, bc = biasOff + col + o, yc = yImg + band * oc + col + o;
+                    int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
                     for (; k + 8 <= cnt; k += 8) {
                         DirectConvKernels.forward8x1(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
                                 xb[k + 4] + gx, xb[k + 5] + gx, xb[k + 6] + gx, xb[k + 7] + gx, w, wc, bias, bc,
-                                y, yc + k * oc, oc, accumulate, m);
+                                out, yc + k * oc, oc, m);
                     }
                     for (; k < cnt; k++) {
-                        DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc, bias, bc, y, yc + k * oc, accumulate, m);
+                        DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc, bias, bc, out, yc + k * oc, m);
                     }
                 }
             }
+            if (accumulate) addInto(out, 0, y, yImg + band * oc, cnt * oc);
         }
     }
 
@@ -519,12 +531,25 @@ public final class PanamaConvolutions implements ConvKernels {
         depthwiseForward(g, x, xOff, w, wOff, bias, biasOff, y, yOff, false);
     }
 
-    private static void depthwiseForward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias,
-                                         int biasOff, float[] y, int yOff, boolean accumulate) {
-        int oh = g.oh();
+    /**
+     * Depthwise forward by rows; {@code accumulate} (the stride-1 input gradient) computes each row into a
+     * per-thread buffer and adds it into y, so the row kernel has a single behaviour.
+     */
+    private static void depthwiseForward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] biasOrNull,
+                                         int biasOffOrAny, float[] y, int yOff, boolean accumulate) {
+        int oh = g.oh(), rowLen = g.ow() * g.c();
+        float[] bias = biasOrNull == null ? new float[g.c()] : biasOrNull;
+        int biasOff = biasOrNull == null ? 0 : biasOffOrAny;
         Parallel.forRange(g.n() * oh, depthwiseRowGrain(g), (from, to) -> {
+            float[] row = accumulate ? ConvWorkspace.floats(ConvWorkspace.BAND_OUTPUT, rowLen) : null;
             for (int r = from; r < to; r++) {
-                DepthwiseKernels.forwardRow(g, r / oh, r % oh, x, xOff, w, wOff, bias, biasOff, y, yOff, accumulate);
+                int yRow = yOff + r * rowLen;
+                if (accumulate) {
+                    DepthwiseKernels.forwardRow(g, r / oh, r % oh, x, xOff, w, wOff, bias, biasOff, row, 0);
+                    addInto(row, 0, y, yRow, rowLen);
+                } else {
+                    DepthwiseKernels.forwardRow(g, r / oh, r % oh, x, xOff, w, wOff, bias, biasOff, y, yRow);
+                }
             }
         });
     }
