@@ -1,0 +1,248 @@
+package io.github.basis4j.simd.panama;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-blocked micro-kernels of the direct ("implicit GEMM") dense convolution, vectorised across
+ * output channels: HWIO weights keep output channels contiguous, so one weight row of a tap is one or two
+ * vector loads, and each input value is broadcast once per tile.
+ *
+ * <p>Forward tiles compute R output pixels × V vectors of output channels, summing over the taps
+ * {@code (i, j, ci)}; weight-gradient tiles compute R consecutive input channels of one tap × V vectors
+ * of output channels, summing over a band of pixels. Tiles: 6 × 2 vectors (12 accumulators: per tap
+ * 2 weight loads and 6 broadcasts feed 12 FMAs, so the FMA units, not the load ports, bound it) and
+ * 8 × 1 vector (for the last, possibly partial, vector of channels: with 16 channels in one 512-bit
+ * vector this is the whole layer, so it still keeps 8 independent FMA chains in flight). Single-pixel /
+ * single-channel kernels handle tails.
+ *
+ * <p>Input addressing: each pixel's top-left tap is given as an offset into an input array whose rows are
+ * {@code rowStride} floats apart (a zero-padded copy, or the input itself when there is no padding); tap
+ * {@code (i, j)} adds {@code i·rowStep + j·colStep}.
+ */
+final class DirectConvKernels {
+    private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
+    private static final int L = F.length();
+
+    /**
+     * Tap geometry shared by the tiles of one call.
+     *
+     * @param kh      kernel height
+     * @param kw      kernel width
+     * @param icg     input channels per group (the innermost tap index)
+     * @param ldw     weight row stride (all output channels, {@code oc})
+     * @param rowStep input offset between kernel rows ({@code dilationH · rowStride})
+     * @param colStep input offset between kernel columns ({@code dilationW · c})
+     */
+    record Taps(int kh, int kw, int icg, int ldw, int rowStep, int colStep) {
+    }
+
+    private DirectConvKernels() {
+    }
+
+    /**
+     * Six output pixels (input bases {@code x0…x5}, outputs {@code y + yOff + r·ldy}) × 2 vectors of channels
+     * from weight column {@code wOff}: y = bias + sums. The tiles take no mode flags and no null bias: a branch
+     * that one caller never takes gets compiled out, and a later caller that takes it costs a recompilation
+     * that measured several times slower, so each tile has exactly one behaviour.
+     */
+    static void forward6x2(Taps t, float[] x, int x0, int x1, int x2, int x3, int x4, int x5,
+                           float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int ldy) {
+        FloatVector b0 = FloatVector.fromArray(F, bias, bOff);
+        FloatVector b1 = FloatVector.fromArray(F, bias, bOff + L);
+        FloatVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1;
+        FloatVector a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1;
+        int kw = t.kw(), icg = t.icg(), ldw = t.ldw();
+        for (int i = 0; i < t.kh(); i++) {
+            for (int j = 0; j < kw; j++) {
+                int d = i * t.rowStep() + j * t.colStep();
+                int wk = wOff + (i * kw + j) * icg * ldw;
+                for (int ci = 0; ci < icg; ci++, wk += ldw) {
+                    FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
+                    int e = d + ci;
+                    FloatVector v = FloatVector.broadcast(F, x[x0 + e]);
+                    a00 = v.fma(w0, a00);
+                    a01 = v.fma(w1, a01);
+                    v = FloatVector.broadcast(F, x[x1 + e]);
+                    a10 = v.fma(w0, a10);
+                    a11 = v.fma(w1, a11);
+                    v = FloatVector.broadcast(F, x[x2 + e]);
+                    a20 = v.fma(w0, a20);
+                    a21 = v.fma(w1, a21);
+                    v = FloatVector.broadcast(F, x[x3 + e]);
+                    a30 = v.fma(w0, a30);
+                    a31 = v.fma(w1, a31);
+                    v = FloatVector.broadcast(F, x[x4 + e]);
+                    a40 = v.fma(w0, a40);
+                    a41 = v.fma(w1, a41);
+                    v = FloatVector.broadcast(F, x[x5 + e]);
+                    a50 = v.fma(w0, a50);
+                    a51 = v.fma(w1, a51);
+                }
+            }
+        }
+        store2(a00, a01, y, yOff);
+        store2(a10, a11, y, yOff + ldy);
+        store2(a20, a21, y, yOff + 2 * ldy);
+        store2(a30, a31, y, yOff + 3 * ldy);
+        store2(a40, a41, y, yOff + 4 * ldy);
+        store2(a50, a51, y, yOff + 5 * ldy);
+    }
+
+    private static void store2(FloatVector a0, FloatVector a1, float[] y, int off) {
+        a0.intoArray(y, off);
+        a1.intoArray(y, off + L);
+    }
+
+    /** Eight output pixels × one vector of channels, of which {@code m} selects the live lanes. */
+    static void forward8x1(Taps t, float[] x, int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7,
+                           float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int ldy, VectorMask<Float> m) {
+        FloatVector b0 = FloatVector.fromArray(F, bias, bOff, m);
+        FloatVector a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0;
+        int kw = t.kw(), icg = t.icg(), ldw = t.ldw();
+        for (int i = 0; i < t.kh(); i++) {
+            for (int j = 0; j < kw; j++) {
+                int d = i * t.rowStep() + j * t.colStep();
+                int wk = wOff + (i * kw + j) * icg * ldw;
+                for (int ci = 0; ci < icg; ci++, wk += ldw) {
+                    FloatVector w0 = FloatVector.fromArray(F, w, wk, m);
+                    int e = d + ci;
+                    a0 = FloatVector.broadcast(F, x[x0 + e]).fma(w0, a0);
+                    a1 = FloatVector.broadcast(F, x[x1 + e]).fma(w0, a1);
+                    a2 = FloatVector.broadcast(F, x[x2 + e]).fma(w0, a2);
+                    a3 = FloatVector.broadcast(F, x[x3 + e]).fma(w0, a3);
+                    a4 = FloatVector.broadcast(F, x[x4 + e]).fma(w0, a4);
+                    a5 = FloatVector.broadcast(F, x[x5 + e]).fma(w0, a5);
+                    a6 = FloatVector.broadcast(F, x[x6 + e]).fma(w0, a6);
+                    a7 = FloatVector.broadcast(F, x[x7 + e]).fma(w0, a7);
+                }
+            }
+        }
+        store1(a0, y, yOff, m);
+        store1(a1, y, yOff + ldy, m);
+        store1(a2, y, yOff + 2 * ldy, m);
+        store1(a3, y, yOff + 3 * ldy, m);
+        store1(a4, y, yOff + 4 * ldy, m);
+        store1(a5, y, yOff + 5 * ldy, m);
+        store1(a6, y, yOff + 6 * ldy, m);
+        store1(a7, y, yOff + 7 * ldy, m);
+    }
+
+    /** One output pixel × one vector of channels ({@code m} selects the live lanes): the tails. */
+    static void forward1x1(Taps t, float[] x, int x0, float[] w, int wOff, float[] bias, int bOff,
+                           float[] y, int yOff, VectorMask<Float> m) {
+        // Two accumulators over alternating input channels: one chain would wait on each FMA's latency.
+        FloatVector a0 = FloatVector.fromArray(F, bias, bOff, m);
+        FloatVector a1 = FloatVector.zero(F);
+        int kw = t.kw(), icg = t.icg(), ldw = t.ldw();
+        for (int i = 0; i < t.kh(); i++) {
+            for (int j = 0; j < kw; j++) {
+                int e = x0 + i * t.rowStep() + j * t.colStep();
+                int wk = wOff + (i * kw + j) * icg * ldw;
+                int ci = 0;
+                for (; ci + 1 < icg; ci += 2, wk += 2 * ldw) {
+                    a0 = FloatVector.broadcast(F, x[e + ci]).fma(FloatVector.fromArray(F, w, wk, m), a0);
+                    a1 = FloatVector.broadcast(F, x[e + ci + 1]).fma(FloatVector.fromArray(F, w, wk + ldw, m), a1);
+                }
+                if (ci < icg) a0 = FloatVector.broadcast(F, x[e + ci]).fma(FloatVector.fromArray(F, w, wk, m), a0);
+            }
+        }
+        store1(a0.add(a1), y, yOff, m);
+    }
+
+    private static void store1(FloatVector a, float[] y, int off, VectorMask<Float> m) {
+        a.intoArray(y, off, m);
+    }
+
+    /**
+     * Weight-gradient tile: rows {@code dw[dwOff + r·ldw]} for six consecutive input channels × 2 vectors,
+     * {@code += Σ_t x[xb[t] + xd + r] · dy[dyOff + t·ldy …]} over pixels {@code t} in {@code [0, count)}.
+     */
+    static void gradWeight6x2(float[] x, int[] xb, int xd, int count, float[] dy, int dyOff, int ldy,
+                              float[] dw, int dwOff, int ldw) {
+        FloatVector a00 = FloatVector.fromArray(F, dw, dwOff), a01 = FloatVector.fromArray(F, dw, dwOff + L);
+        FloatVector a10 = FloatVector.fromArray(F, dw, dwOff + ldw), a11 = FloatVector.fromArray(F, dw, dwOff + ldw + L);
+        FloatVector a20 = FloatVector.fromArray(F, dw, dwOff + 2 * ldw), a21 = FloatVector.fromArray(F, dw, dwOff + 2 * ldw + L);
+        FloatVector a30 = FloatVector.fromArray(F, dw, dwOff + 3 * ldw), a31 = FloatVector.fromArray(F, dw, dwOff + 3 * ldw + L);
+        FloatVector a40 = FloatVector.fromArray(F, dw, dwOff + 4 * ldw), a41 = FloatVector.fromArray(F, dw, dwOff + 4 * ldw + L);
+        FloatVector a50 = FloatVector.fromArray(F, dw, dwOff + 5 * ldw), a51 = FloatVector.fromArray(F, dw, dwOff + 5 * ldw + L);
+        for (int t = 0; t < count; t++) {
+            int e = xb[t] + xd, yo = dyOff + t * ldy;
+            FloatVector d0 = FloatVector.fromArray(F, dy, yo), d1 = FloatVector.fromArray(F, dy, yo + L);
+            FloatVector v = FloatVector.broadcast(F, x[e]);
+            a00 = v.fma(d0, a00);
+            a01 = v.fma(d1, a01);
+            v = FloatVector.broadcast(F, x[e + 1]);
+            a10 = v.fma(d0, a10);
+            a11 = v.fma(d1, a11);
+            v = FloatVector.broadcast(F, x[e + 2]);
+            a20 = v.fma(d0, a20);
+            a21 = v.fma(d1, a21);
+            v = FloatVector.broadcast(F, x[e + 3]);
+            a30 = v.fma(d0, a30);
+            a31 = v.fma(d1, a31);
+            v = FloatVector.broadcast(F, x[e + 4]);
+            a40 = v.fma(d0, a40);
+            a41 = v.fma(d1, a41);
+            v = FloatVector.broadcast(F, x[e + 5]);
+            a50 = v.fma(d0, a50);
+            a51 = v.fma(d1, a51);
+        }
+        a00.intoArray(dw, dwOff);
+        a01.intoArray(dw, dwOff + L);
+        a10.intoArray(dw, dwOff + ldw);
+        a11.intoArray(dw, dwOff + ldw + L);
+        a20.intoArray(dw, dwOff + 2 * ldw);
+        a21.intoArray(dw, dwOff + 2 * ldw + L);
+        a30.intoArray(dw, dwOff + 3 * ldw);
+        a31.intoArray(dw, dwOff + 3 * ldw + L);
+        a40.intoArray(dw, dwOff + 4 * ldw);
+        a41.intoArray(dw, dwOff + 4 * ldw + L);
+        a50.intoArray(dw, dwOff + 5 * ldw);
+        a51.intoArray(dw, dwOff + 5 * ldw + L);
+    }
+
+    /** Weight-gradient tile of eight consecutive input channels × one vector ({@code m} selects the live lanes). */
+    static void gradWeight8x1(float[] x, int[] xb, int xd, int count, float[] dy, int dyOff, int ldy,
+                              float[] dw, int dwOff, int ldw, VectorMask<Float> m) {
+        FloatVector a0 = FloatVector.fromArray(F, dw, dwOff, m), a1 = FloatVector.fromArray(F, dw, dwOff + ldw, m);
+        FloatVector a2 = FloatVector.fromArray(F, dw, dwOff + 2 * ldw, m), a3 = FloatVector.fromArray(F, dw, dwOff + 3 * ldw, m);
+        FloatVector a4 = FloatVector.fromArray(F, dw, dwOff + 4 * ldw, m), a5 = FloatVector.fromArray(F, dw, dwOff + 5 * ldw, m);
+        FloatVector a6 = FloatVector.fromArray(F, dw, dwOff + 6 * ldw, m), a7 = FloatVector.fromArray(F, dw, dwOff + 7 * ldw, m);
+        for (int t = 0; t < count; t++) {
+            int e = xb[t] + xd;
+            FloatVector d0 = FloatVector.fromArray(F, dy, dyOff + t * ldy, m);
+            a0 = FloatVector.broadcast(F, x[e]).fma(d0, a0);
+            a1 = FloatVector.broadcast(F, x[e + 1]).fma(d0, a1);
+            a2 = FloatVector.broadcast(F, x[e + 2]).fma(d0, a2);
+            a3 = FloatVector.broadcast(F, x[e + 3]).fma(d0, a3);
+            a4 = FloatVector.broadcast(F, x[e + 4]).fma(d0, a4);
+            a5 = FloatVector.broadcast(F, x[e + 5]).fma(d0, a5);
+            a6 = FloatVector.broadcast(F, x[e + 6]).fma(d0, a6);
+            a7 = FloatVector.broadcast(F, x[e + 7]).fma(d0, a7);
+        }
+        a0.intoArray(dw, dwOff, m);
+        a1.intoArray(dw, dwOff + ldw, m);
+        a2.intoArray(dw, dwOff + 2 * ldw, m);
+        a3.intoArray(dw, dwOff + 3 * ldw, m);
+        a4.intoArray(dw, dwOff + 4 * ldw, m);
+        a5.intoArray(dw, dwOff + 5 * ldw, m);
+        a6.intoArray(dw, dwOff + 6 * ldw, m);
+        a7.intoArray(dw, dwOff + 7 * ldw, m);
+    }
+
+    /** Weight-gradient tail: one input channel × one vector ({@code m} selects the live lanes). */
+    static void gradWeight1x1(float[] x, int[] xb, int xd, int count, float[] dy, int dyOff, int ldy,
+                              float[] dw, int dwOff, VectorMask<Float> m) {
+        // Two accumulators over alternating pixels, so consecutive FMAs do not wait on each other.
+        FloatVector a0 = FloatVector.fromArray(F, dw, dwOff, m), a1 = FloatVector.zero(F);
+        int t = 0;
+        for (; t + 1 < count; t += 2) {
+            a0 = FloatVector.broadcast(F, x[xb[t] + xd]).fma(FloatVector.fromArray(F, dy, dyOff + t * ldy, m), a0);
+            a1 = FloatVector.broadcast(F, x[xb[t + 1] + xd]).fma(FloatVector.fromArray(F, dy, dyOff + (t + 1) * ldy, m), a1);
+        }
+        if (t < count) a0 = FloatVector.broadcast(F, x[xb[t] + xd]).fma(FloatVector.fromArray(F, dy, dyOff + t * ldy, m), a0);
+        a0.add(a1).intoArray(dw, dwOff, m);
+    }
+}
