@@ -240,15 +240,19 @@ public final class NormStats {
      * and the result is {@code Σ_ij M_ij·(G_ij − δ_ij)²} (in double), M = mask [r, r] or all ones when
      * {@code null}. The mean {@code mean((B·Bᵀ − I)²)} of the DSFB paper is this over {@code r²}.
      *
-     * <p>The DSFB reference ({@code ssregibility/Net_RL2}, {@code train_cifar10.py},
-     * {@code train_basis_single}/{@code train_basis_double}, lines 157–188 and 252–283 at commit
-     * {@code 936a886}) concatenates, per residual stage, the shared basis filters then each block's two
-     * unique bases ({@code basis_conv1}, {@code basis_conv2}) into B, computes
-     * {@code D = (B·Bᵀ − I)²}, and sums {@code D[0:s, :]} (shared rows against every filter) plus each
-     * unique basis's diagonal block {@code D[u:u+k, u:u+k]}; the sum over all stages is divided by the
-     * number of entries summed over all stages, then multiplied by {@code lambdaR} (default 10). Its
-     * shared-only runs (and {@code train_cifar100.py}, {@code train_ilsvrc.py}) sum {@code D[0:s, 0:s]}.
-     * {@link #dsfbGramMask} builds that selection; the scale is the caller's.
+     * <p>The DSFB reference ({@code ssregibility/Net_RL2} at commit {@code 936a886}, {@code train_cifar10.py}:
+     * {@code train_basis_double} lines 139–198, {@code train_basis_single} lines 235–293) concatenates,
+     * per residual stage, the shared basis filters then each later block's two unique bases
+     * ({@code basis_conv1}, {@code basis_conv2}) into {@code B = cat(...).view(r, -1)}, computes
+     * {@code D = (B·Bᵀ − I)²} and sums {@code D[0:s, :]} (shared rows against every filter, each
+     * shared/unique pair once) plus each unique basis's diagonal block {@code D[u:u+k, u:u+k]}; no
+     * unique/unique entry across bases is penalised. The sum over the three stages is divided by the
+     * number of entries summed over the three stages ({@code cnt_sim}), then multiplied by
+     * {@code lambdaR} (default 10) and added to the cross-entropy. Its shared-only variant
+     * ({@code train_basis_sharedonly}, lines 330–368) and {@code train_cifar100.py} /
+     * {@code train_ilsvrc.py} sum {@code D[0:s, 0:s]} over the shared filters alone.
+     * {@link #dsfbGramMask} builds that selection for one stage; the scale
+     * {@code lambdaR / Σ cnt_sim} is the caller's.
      */
     public static double gramPenalty(Tensor b, Tensor mask, Tensor g) {
         String op = "gramPenalty";
