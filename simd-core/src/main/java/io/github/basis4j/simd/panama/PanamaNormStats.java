@@ -15,7 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Double accumulation: a float vector is widened into two double vectors of the same bit size
  * (lanes {@code [0, L/2)} and {@code [L/2, L)}), so every lane adds in double in the same order as the
- * twin's scalar loop. Batch norm uses the twin's chunks and combine and therefore matches it bit for
+ * twin's scalar loop. Batch-norm reductions walk a chunk's rows with one block of channels held in
+ * registers (strided loads, no store-to-load chain through the partials array), writing each block's
+ * chunk partial once. Batch norm uses the twin's chunks and combine and therefore matches it bit for
  * bit; layer norm sums along a row in several lanes at once, so its statistics match to rounding.
  *
  * <p>The running-statistics update (c scalars) and the Gram penalty's {@code r²} elementwise part stay
@@ -58,14 +60,21 @@ public final class PanamaNormStats implements NormKernels {
         double[] part = new double[chunks * c];
         double[] sum = new double[c];
         Parallel.forChunks(m, grain, (k, from, to) -> {
-            int p = k * c;
-            for (int r = from; r < to; r++) {
-                int xo = xOff + r * c, ch = 0;
-                for (; ch <= c - L; ch += L) {
-                    FloatVector v = FloatVector.fromArray(F, x, xo + ch);
-                    accumulate(part, p + ch, lowHalf(v), highHalf(v));
+            int p = k * c, ch = 0;
+            for (; ch <= c - L; ch += L) {
+                DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
+                for (int r = from; r < to; r++) {
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + r * c + ch);
+                    lo = lo.add(lowHalf(v));
+                    hi = hi.add(highHalf(v));
                 }
-                for (; ch < c; ch++) part[p + ch] += x[xo + ch];
+                lo.intoArray(part, p + ch);
+                hi.intoArray(part, p + ch + DL);
+            }
+            for (; ch < c; ch++) {
+                double s = 0;
+                for (int r = from; r < to; r++) s += x[xOff + r * c + ch];
+                part[p + ch] = s;
             }
         });
         ScalarNormStats.sumChunks(part, chunks, c, 0, c, sum);
@@ -74,21 +83,27 @@ public final class PanamaNormStats implements NormKernels {
             mu[ch] = sum[ch] / m;
             mean[meanOff + ch] = (float) mu[ch];
         }
-        java.util.Arrays.fill(part, 0.0);
         Parallel.forChunks(m, grain, (k, from, to) -> {
-            int p = k * c;
-            for (int r = from; r < to; r++) {
-                int xo = xOff + r * c, ch = 0;
-                for (; ch <= c - L; ch += L) {
-                    FloatVector v = FloatVector.fromArray(F, x, xo + ch);
-                    DoubleVector lo = lowHalf(v).sub(DoubleVector.fromArray(D, mu, ch));
-                    DoubleVector hi = highHalf(v).sub(DoubleVector.fromArray(D, mu, ch + DL));
-                    accumulate(part, p + ch, lo.mul(lo), hi.mul(hi));
+            int p = k * c, ch = 0;
+            for (; ch <= c - L; ch += L) {
+                DoubleVector muLo = DoubleVector.fromArray(D, mu, ch), muHi = DoubleVector.fromArray(D, mu, ch + DL);
+                DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
+                for (int r = from; r < to; r++) {
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + r * c + ch);
+                    DoubleVector dlo = lowHalf(v).sub(muLo), dhi = highHalf(v).sub(muHi);
+                    lo = lo.add(dlo.mul(dlo));
+                    hi = hi.add(dhi.mul(dhi));
                 }
-                for (; ch < c; ch++) {
-                    double d = x[xo + ch] - mu[ch];
-                    part[p + ch] += d * d;
+                lo.intoArray(part, p + ch);
+                hi.intoArray(part, p + ch + DL);
+            }
+            for (; ch < c; ch++) {
+                double s = 0;
+                for (int r = from; r < to; r++) {
+                    double d = x[xOff + r * c + ch] - mu[ch];
+                    s += d * d;
                 }
+                part[p + ch] = s;
             }
         });
         ScalarNormStats.sumChunks(part, chunks, c, 0, c, sum);
@@ -128,23 +143,34 @@ public final class PanamaNormStats implements NormKernels {
         int grain = ScalarNormStats.rowGrain(c), chunks = Parallel.chunkCount(m, grain);
         double[] part = new double[chunks * 2 * c];
         Parallel.forChunks(m, grain, (k, from, to) -> {
-            int p = k * 2 * c;
-            for (int r = from; r < to; r++) {
-                int o = r * c, ch = 0;
-                for (; ch <= c - L; ch += L) {
-                    FloatVector g = FloatVector.fromArray(F, dy, dyOff + o + ch);
-                    FloatVector v = FloatVector.fromArray(F, x, xOff + o + ch);
+            int p = k * 2 * c, ch = 0;
+            for (; ch <= c - L; ch += L) {
+                DoubleVector muLo = DoubleVector.fromArray(D, mu, ch), muHi = DoubleVector.fromArray(D, mu, ch + DL);
+                DoubleVector sLo = DoubleVector.zero(D), sHi = DoubleVector.zero(D);
+                DoubleVector dLo = DoubleVector.zero(D), dHi = DoubleVector.zero(D);
+                for (int r = from; r < to; r++) {
+                    FloatVector g = FloatVector.fromArray(F, dy, dyOff + r * c + ch);
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + r * c + ch);
                     DoubleVector glo = lowHalf(g), ghi = highHalf(g);
-                    accumulate(part, p + ch, glo, ghi);
-                    DoubleVector xlo = lowHalf(v).sub(DoubleVector.fromArray(D, mu, ch));
-                    DoubleVector xhi = highHalf(v).sub(DoubleVector.fromArray(D, mu, ch + DL));
-                    accumulate(part, p + c + ch, glo.mul(xlo), ghi.mul(xhi));
+                    sLo = sLo.add(glo);
+                    sHi = sHi.add(ghi);
+                    dLo = dLo.add(glo.mul(lowHalf(v).sub(muLo)));
+                    dHi = dHi.add(ghi.mul(highHalf(v).sub(muHi)));
                 }
-                for (; ch < c; ch++) {
-                    double g = dy[dyOff + o + ch];
-                    part[p + ch] += g;
-                    part[p + c + ch] += g * (x[xOff + o + ch] - mu[ch]);
+                sLo.intoArray(part, p + ch);
+                sHi.intoArray(part, p + ch + DL);
+                dLo.intoArray(part, p + c + ch);
+                dHi.intoArray(part, p + c + ch + DL);
+            }
+            for (; ch < c; ch++) {
+                double s = 0, d = 0;
+                for (int r = from; r < to; r++) {
+                    double g = dy[dyOff + r * c + ch];
+                    s += g;
+                    d += g * (x[xOff + r * c + ch] - mu[ch]);
                 }
+                part[p + ch] = s;
+                part[p + c + ch] = d;
             }
         });
         ScalarNormStats.sumChunks(part, chunks, 2 * c, 0, c, sumDy);
