@@ -17,7 +17,7 @@ public final class PanamaBackend implements Backend {
     private final PoolKernels pool = new PanamaPooling();
     private final ElementwiseKernels elementwise = new PanamaElementwise();
     private final ReductionKernels reductions = new PanamaReductions();
-    private final NormKernels norm = new PanamaNormStats();
+    private final NormKernels norm = new PanamaNormStats(gemm);
     private final FftKernels fft = new PanamaFft();
     private final SpectralKernels spectral = new PanamaSpectral();
 

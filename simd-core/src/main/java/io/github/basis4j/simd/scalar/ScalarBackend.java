@@ -17,7 +17,7 @@ public final class ScalarBackend implements Backend {
     private final PoolKernels pool = new ScalarPooling();
     private final ElementwiseKernels elementwise = new ScalarElementwise();
     private final ReductionKernels reductions = new ScalarReductions();
-    private final NormKernels norm = new ScalarNormStats();
+    private final NormKernels norm = new ScalarNormStats(gemm);
     private final FftKernels fft = new ScalarFft();
     private final SpectralKernels spectral = new ScalarSpectral();
 
