@@ -23,6 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  *             micro-kernel: C[MR × NR] (+)= alpha · Apanel · Bpanel
  * </pre>
  * Transposes are absorbed by the packing, so a single micro-kernel serves all four combinations.
+ * When the tile has a single B panel (n ≤ NR, e.g. the im2col shapes with n = 16), each A element
+ * would be used once per packing, so A is not packed: the kernels read op(A) in place through a row
+ * and a depth stride.
  *
  * <h2>Packed layouts</h2>
  * A panel {@code ip} (rows {@code ip..ip+MR} of the tile) holds element (row {@code ip+r}, depth
@@ -135,20 +138,31 @@ public final class PanamaGemm implements GemmKernels {
         float[] ap = ws.aPanels(roundUp(mt, MR) * kcMax);
         float[] bp = ws.bPanels(roundUp(nt, NR) * kcMax);
         float[] acc = ws.accumulators(MR * NR);
+        // With a single B panel every A element is used once per block, so packing A cannot pay for
+        // itself: the kernels then read op(A) where it lies (the n = 16 conv shapes live here).
+        boolean packAPanels = nt > NR;
+        int rowStride = packAPanels || transA ? 1 : lda, depthStride = packAPanels ? MR : transA ? lda : 1;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float blockBeta = pc == 0 ? beta : 1f;
             if (transB) packBTransposed(b, bOff + pc, ldb, kc, nt, bp);
             else packB(b, bOff + pc * ldb, ldb, kc, nt, bp);
-            if (transA) packATransposed(a, aOff + pc * lda, lda, kc, mt, ap);
-            else packA(a, aOff + pc, lda, kc, mt, ap);
+            if (packAPanels && transA) packATransposed(a, aOff + pc * lda, lda, kc, mt, ap);
+            else if (packAPanels) packA(a, aOff + pc, lda, kc, mt, ap);
+            float[] aSrc = packAPanels ? ap : a;
             for (int jp = 0; jp < nt; jp += NR) {
                 int nr = Math.min(NR, nt - jp);
                 for (int ip = 0; ip < mt; ip += MR) {
                     int mr = Math.min(MR, mt - ip);
+                    int aIdx = packAPanels ? ip * kc : transA ? aOff + pc * lda + ip : aOff + ip * lda + pc;
                     int cIdx = cOff + ip * ldc + jp;
-                    if (nr > L) kernel(kc, ap, ip * kc, bp, jp * kc, acc, mr, nr, alpha, blockBeta, c, cIdx, ldc);
-                    else narrowKernel(kc, ap, ip * kc, bp, jp * kc, acc, mr, nr, alpha, blockBeta, c, cIdx, ldc);
+                    if (nr > L) {
+                        kernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
+                                c, cIdx, ldc);
+                    } else {
+                        narrowKernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
+                                blockBeta, c, cIdx, ldc);
+                    }
                 }
             }
         }
@@ -227,11 +241,17 @@ public final class PanamaGemm implements GemmKernels {
 
     /**
      * The MR × NR micro-kernel: {@code C[mr, nr] (+)= alpha · A panel · B panel} over kc steps, with
-     * {@code NR/2 < nr ≤ NR}. Rows {@code ≥ mr} and columns {@code ≥ nr} are computed on zero padding
-     * and never stored.
+     * {@code L < nr ≤ NR}. Element (r, p) of the A panel is {@code a[aIdx + r·rowStride + p·depthStride]}:
+     * a packed panel (1, MR) or op(A) in place (lda, 1 or 1, lda). Rows at or past {@code mr} repeat
+     * row 0 and columns at or past {@code nr} are zero padding; neither is stored.
      */
-    private static void kernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] acc, int mr, int nr,
-                               float alpha, float beta, float[] c, int cIdx, int ldc) {
+    private static void kernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp, int bIdx,
+                               float[] acc, int mr, int nr, float alpha, float beta, float[] c, int cIdx, int ldc) {
+        // Rows past mr repeat row 0: when A is read in place there is no zero padding to fall back on.
+        int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
+        int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
+        int a5 = rowIndex(aIdx, 5, mr, rowStride), a6 = rowIndex(aIdx, 6, mr, rowStride);
+        int a7 = rowIndex(aIdx, 7, mr, rowStride);
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -241,37 +261,37 @@ public final class PanamaGemm implements GemmKernels {
         FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
         FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int ai = aIdx + p * MR, bi = bIdx + p * NR;
+            int ai = p * depthStride, bi = bIdx + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+            FloatVector av = FloatVector.broadcast(F, a[a0 + ai]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, ap[ai + 1]);
+            av = FloatVector.broadcast(F, a[a1 + ai]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, ap[ai + 2]);
+            av = FloatVector.broadcast(F, a[a2 + ai]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[ai + 3]);
+            av = FloatVector.broadcast(F, a[a3 + ai]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(F, ap[ai + 4]);
+            av = FloatVector.broadcast(F, a[a4 + ai]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(F, ap[ai + 5]);
+            av = FloatVector.broadcast(F, a[a5 + ai]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(F, ap[ai + 6]);
+            av = FloatVector.broadcast(F, a[a6 + ai]);
             c60 = av.fma(b0, c60);
             c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(F, ap[ai + 7]);
+            av = FloatVector.broadcast(F, a[a7 + ai]);
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
         // Spill the tile through L1 rather than pass 16 vectors to a store helper: a helper the JIT
-        // declines to inline (this method is near its node limit) would box every vector and fall off
-        // the intrinsics.
+        // declined to inline (this method is near its node limit) boxed every vector and fell off the
+        // intrinsics, a tenfold slowdown. The spill costs 16 stores against kc·16 FMAs.
         c00.intoArray(acc, 0);
         c01.intoArray(acc, L);
         c10.intoArray(acc, NR);
@@ -293,26 +313,31 @@ public final class PanamaGemm implements GemmKernels {
 
     /**
      * The MR × 1-vector edge kernel for a narrow B panel ({@code nr ≤ L} live columns, packed L wide):
-     * the same loop as {@link #kernel} with one B vector per step, so n = 16 at 512 bits runs with no
-     * padding at all.
+     * the same loop and A addressing as {@link #kernel} with one B vector per step, so n = 16 at 512 bits
+     * runs without multiplying zero padding.
      */
-    private static void narrowKernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] acc,
-                                     int mr, int nr, float alpha, float beta, float[] c, int cIdx, int ldc) {
+    private static void narrowKernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp,
+                                     int bIdx, float[] acc, int mr, int nr, float alpha, float beta,
+                                     float[] c, int cIdx, int ldc) {
+        int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
+        int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
+        int a5 = rowIndex(aIdx, 5, mr, rowStride), a6 = rowIndex(aIdx, 6, mr, rowStride);
+        int a7 = rowIndex(aIdx, 7, mr, rowStride);
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
         FloatVector c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
         FloatVector c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
         FloatVector c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int ai = aIdx + p * MR;
+            int ai = p * depthStride;
             FloatVector b0 = FloatVector.fromArray(F, bp, bIdx + p * L);
-            c0 = FloatVector.broadcast(F, ap[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(F, ap[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(F, ap[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(F, ap[ai + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(F, ap[ai + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(F, ap[ai + 7]).fma(b0, c7);
+            c0 = FloatVector.broadcast(F, a[a0 + ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[a1 + ai]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[a2 + ai]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[a3 + ai]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, a[a4 + ai]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, a[a5 + ai]).fma(b0, c5);
+            c6 = FloatVector.broadcast(F, a[a6 + ai]).fma(b0, c6);
+            c7 = FloatVector.broadcast(F, a[a7 + ai]).fma(b0, c7);
         }
         c0.intoArray(acc, 0);
         c1.intoArray(acc, L);
@@ -347,6 +372,11 @@ public final class PanamaGemm implements GemmKernels {
                 }
             }
         }
+    }
+
+    /** Index of row r of an A panel, or of row 0 for a row past the live {@code mr}. */
+    private static int rowIndex(int aIdx, int r, int mr, int rowStride) {
+        return r < mr ? aIdx + r * rowStride : aIdx;
     }
 
     /** k = 0: the product is empty, so C = beta · C (zeros when beta is 0, without reading C). */
