@@ -62,6 +62,15 @@ class DataLoaderTest {
     }
 
     @Test
+    void augmentationDrawsFreshlyEachEpochEvenWithoutShuffling() {
+        DataLoader loader = builder(50).optShuffle(false).build();
+        Batch e0 = collect(loader, 0, 0).get(0), e1 = collect(loader, 1, 0).get(0), again = collect(loader, 0, 0).get(0);
+        assertThat(e1.indices()).containsExactly(e0.indices());
+        assertThat(e1.images().toArray()).isNotEqualTo(e0.images().toArray());
+        assertThat(again.images().toArray()).containsExactly(e0.images().toArray());
+    }
+
+    @Test
     void everySampleAppearsOncePerEpochAndBatchesAreNhwc() {
         DataLoader loader = builder(50).build();
         assertThat(loader.batchesPerEpoch()).isEqualTo(7);
