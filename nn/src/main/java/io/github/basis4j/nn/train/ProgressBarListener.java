@@ -21,15 +21,35 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class ProgressBarListener implements TrainingListener {
     /** Redraw at most this often: the bar costs nothing measurable at this rate, even for tiny steps. */
     private static final int UPDATE_INTERVAL_MS = 200;
+    /** Width of the bar's line when the environment does not give {@code COLUMNS}: the classic terminal's. */
+    private static final int DEFAULT_WIDTH = 80;
 
     private final PrintStream out;
+    private final int width;
     private ProgressBar bar;
     private int epochs;
 
-    /** A bar redrawn in place on {@code out} (carriage returns, as wide as the terminal), summary lines under it. */
+    /**
+     * A bar redrawn in place on {@code out} with carriage returns, summary lines under it. The line is as wide
+     * as the environment variable {@code COLUMNS} says, else 80 characters: asking the terminal itself would
+     * make the library load jline's native code, which JDK 25 warns about on every run.
+     */
     public ProgressBarListener(PrintStream out) {
         if (out == null) throw new IllegalArgumentException("ProgressBarListener: out must not be null");
         this.out = out;
+        this.width = width(System.getenv("COLUMNS"));
+    }
+
+    static int width(String columns) {
+        if (columns != null) {
+            try {
+                int w = Integer.parseInt(columns.trim());
+                if (w > 0) return w;
+            } catch (NumberFormatException e) {
+                // Not a number: the default width below is the documented answer.
+            }
+        }
+        return DEFAULT_WIDTH;
     }
 
     @Override
@@ -46,7 +66,7 @@ public final class ProgressBarListener implements TrainingListener {
                 .setUpdateIntervalMillis(UPDATE_INTERVAL_MS)
                 .setUnit(" batches", 1)
                 .showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(out));
+                .setConsumer(new ConsoleProgressBarConsumer(out, width));
         if (firstBatch > 0) b.startsFrom(firstBatch, Duration.ZERO);
         bar = b.build();
     }
