@@ -134,7 +134,11 @@ final class DepthwiseKernels {
         int ow = g.ow(), kh = g.kh(), kw = g.kw(), step = g.strideW() * L;
         int rowStep = g.dilationH() * packedRowStride(g), colStep = g.dilationW() * L;
         int q = 0;
-        for (; q + 8 <= ow; q += 8) forward8(xp, row + q * step, step, kh, kw, rowStep, colStep, wp, wOff, out, oOff + q * L);
+        if (kw == 7 && step == L && colStep == L) {
+            for (; q + 8 <= ow; q += 8) forward8k7(xp, row + q * L, kh, rowStep, wp, wOff, out, oOff + q * L);
+        } else {
+            for (; q + 8 <= ow; q += 8) forward8(xp, row + q * step, step, kh, kw, rowStep, colStep, wp, wOff, out, oOff + q * L);
+        }
         for (; q < ow; q++) forward1(xp, row + q * step, kh, kw, rowStep, colStep, wp, wOff, out, oOff + q * L);
     }
 
@@ -160,6 +164,106 @@ final class DepthwiseKernels {
                 a6 = FloatVector.fromArray(F, xp, e + 6 * step).fma(wv, a6);
                 a7 = FloatVector.fromArray(F, xp, e + 7 * step).fma(wv, a7);
             }
+        }
+        a0.intoArray(out, oOff);
+        a1.intoArray(out, oOff + L);
+        a2.intoArray(out, oOff + 2 * L);
+        a3.intoArray(out, oOff + 3 * L);
+        a4.intoArray(out, oOff + 4 * L);
+        a5.intoArray(out, oOff + 5 * L);
+        a6.intoArray(out, oOff + 6 * L);
+        a7.intoArray(out, oOff + 7 * L);
+    }
+
+    /**
+     * Eight consecutive output pixels of a 7-wide filter at stride 1 and dilation 1 (the ConvNeXt and MetaFormer
+     * depthwise layer): per kernel row, the seven weights stay in registers and each of the 14 input pixels the
+     * row spans is loaded once and feeds every accumulator it reaches, 21 loads for 56 FMAs instead of 63.
+     */
+    private static void forward8k7(float[] xp, int base, int kh, int rowStep, float[] wp, int wOff,
+                                   float[] out, int oOff) {
+        FloatVector bias = FloatVector.fromArray(F, wp, wOff + kh * 7 * L);
+        FloatVector a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias;
+        for (int i = 0; i < kh; i++) {
+            int wr = wOff + i * 7 * L, e = base + i * rowStep;
+            FloatVector w0 = FloatVector.fromArray(F, wp, wr);
+            FloatVector w1 = FloatVector.fromArray(F, wp, wr + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(F, wp, wr + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(F, wp, wr + 3 * L);
+            FloatVector w4 = FloatVector.fromArray(F, wp, wr + 4 * L);
+            FloatVector w5 = FloatVector.fromArray(F, wp, wr + 5 * L);
+            FloatVector w6 = FloatVector.fromArray(F, wp, wr + 6 * L);
+            FloatVector v;
+            v = FloatVector.fromArray(F, xp, e);
+            a0 = v.fma(w0, a0);
+            v = FloatVector.fromArray(F, xp, e + 1 * L);
+            a1 = v.fma(w0, a1);
+            a0 = v.fma(w1, a0);
+            v = FloatVector.fromArray(F, xp, e + 2 * L);
+            a2 = v.fma(w0, a2);
+            a1 = v.fma(w1, a1);
+            a0 = v.fma(w2, a0);
+            v = FloatVector.fromArray(F, xp, e + 3 * L);
+            a3 = v.fma(w0, a3);
+            a2 = v.fma(w1, a2);
+            a1 = v.fma(w2, a1);
+            a0 = v.fma(w3, a0);
+            v = FloatVector.fromArray(F, xp, e + 4 * L);
+            a4 = v.fma(w0, a4);
+            a3 = v.fma(w1, a3);
+            a2 = v.fma(w2, a2);
+            a1 = v.fma(w3, a1);
+            a0 = v.fma(w4, a0);
+            v = FloatVector.fromArray(F, xp, e + 5 * L);
+            a5 = v.fma(w0, a5);
+            a4 = v.fma(w1, a4);
+            a3 = v.fma(w2, a3);
+            a2 = v.fma(w3, a2);
+            a1 = v.fma(w4, a1);
+            a0 = v.fma(w5, a0);
+            v = FloatVector.fromArray(F, xp, e + 6 * L);
+            a6 = v.fma(w0, a6);
+            a5 = v.fma(w1, a5);
+            a4 = v.fma(w2, a4);
+            a3 = v.fma(w3, a3);
+            a2 = v.fma(w4, a2);
+            a1 = v.fma(w5, a1);
+            a0 = v.fma(w6, a0);
+            v = FloatVector.fromArray(F, xp, e + 7 * L);
+            a7 = v.fma(w0, a7);
+            a6 = v.fma(w1, a6);
+            a5 = v.fma(w2, a5);
+            a4 = v.fma(w3, a4);
+            a3 = v.fma(w4, a3);
+            a2 = v.fma(w5, a2);
+            a1 = v.fma(w6, a1);
+            v = FloatVector.fromArray(F, xp, e + 8 * L);
+            a7 = v.fma(w1, a7);
+            a6 = v.fma(w2, a6);
+            a5 = v.fma(w3, a5);
+            a4 = v.fma(w4, a4);
+            a3 = v.fma(w5, a3);
+            a2 = v.fma(w6, a2);
+            v = FloatVector.fromArray(F, xp, e + 9 * L);
+            a7 = v.fma(w2, a7);
+            a6 = v.fma(w3, a6);
+            a5 = v.fma(w4, a5);
+            a4 = v.fma(w5, a4);
+            a3 = v.fma(w6, a3);
+            v = FloatVector.fromArray(F, xp, e + 10 * L);
+            a7 = v.fma(w3, a7);
+            a6 = v.fma(w4, a6);
+            a5 = v.fma(w5, a5);
+            a4 = v.fma(w6, a4);
+            v = FloatVector.fromArray(F, xp, e + 11 * L);
+            a7 = v.fma(w4, a7);
+            a6 = v.fma(w5, a6);
+            a5 = v.fma(w6, a5);
+            v = FloatVector.fromArray(F, xp, e + 12 * L);
+            a7 = v.fma(w5, a7);
+            a6 = v.fma(w6, a6);
+            v = FloatVector.fromArray(F, xp, e + 13 * L);
+            a7 = v.fma(w6, a7);
         }
         a0.intoArray(out, oOff);
         a1.intoArray(out, oOff + L);
