@@ -258,6 +258,13 @@ public final class PanamaConvolutions implements ConvKernels {
                 for (; o + 2 * L <= ocg; o += 2 * L) {
                     int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
+                    if (DirectConvKernels.WIDE_TILES) {
+                        for (; k + 8 <= cnt; k += 8) {
+                            DirectConvKernels.forward8x2(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
+                                    xb[k + 4] + gx, xb[k + 5] + gx, xb[k + 6] + gx, xb[k + 7] + gx, w, wc, bias, bc,
+                                    out, yc + k * oc, oc);
+                        }
+                    }
                     for (; k + 6 <= cnt; k += 6) {
                         DirectConvKernels.forward6x2(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
                                 xb[k + 4] + gx, xb[k + 5] + gx, w, wc, bias, bc, out, yc + k * oc, oc);
@@ -455,6 +462,12 @@ public final class PanamaConvolutions implements ConvKernels {
                         int o = 0;
                         for (; o + 2 * L <= ocg; o += 2 * L) {
                             int ci = 0;
+                            if (DirectConvKernels.WIDE_TILES) {
+                                for (; ci + 8 <= icg; ci += 8) {
+                                    DirectConvKernels.gradWeight8x2(x, xb, xd + ci, cnt, dy, dyBand + grp * ocg + o, oc,
+                                            part, wr + ci * oc + o, oc);
+                                }
+                            }
                             for (; ci + 6 <= icg; ci += 6) {
                                 DirectConvKernels.gradWeight6x2(x, xb, xd + ci, cnt, dy, dyBand + grp * ocg + o, oc,
                                         part, wr + ci * oc + o, oc);

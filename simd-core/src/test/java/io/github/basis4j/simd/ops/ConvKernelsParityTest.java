@@ -75,6 +75,8 @@ class ConvKernelsParityTest {
             cases.add(ConvCase.of(2, 11, 9, ch, ch, 3, 1, 1, 1, ch));
         }
         cases.add(ConvCase.of(1, 20, 20, 12, 40, 3, 1, 1, 1, 1));   // > one band of pixels, single image
+        // 14 pixels and 20 input channels: an 8 x 2 tile, then the 6 x 2 tile and single-channel tails.
+        cases.add(ConvCase.of(1, 7, 2, 20, 40, 3, 1, 1, 1, 1));
         cases.add(ConvCase.of(1, 21, 23, 32, 32, 7, 2, 3, 1, 32));  // depthwise, stride 2 (gather backward)
         cases.add(ConvCase.of(1, 9, 9, 8, 8, 3, 1, 4, 1, 8));       // padding beyond the kernel's reach
         cases.add(ConvCase.of(1, 9, 9, 8, 12, 3, 1, 4, 1, 1));
