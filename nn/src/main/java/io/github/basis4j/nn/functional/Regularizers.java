@@ -24,7 +24,7 @@ public final class Regularizers {
     }
 
     /**
-     * {@code scale · Σ_ij M_ij·((B·Bᵀ)_ij − δ_ij)²} as a one-element tensor {@code [1]}. basis holds r filters
+     * {@code scale · Σ_ij M_ij·((B·Bᵀ)_ij − δ_ij)²} as a scalar (shape {@code []}, like the losses). basis holds r filters
      * on its first axis, each flattened ({@code basis.view(r, -1)}: a conv basis weight {@code [r, c, kh, kw]}
      * gives {@code d = c·kh·kw}); mask is {@code [r, r]} or null for all ones. The sum is taken in double.
      */
@@ -50,7 +50,7 @@ public final class Regularizers {
      * The penalty of the bases stacked along their first axis, the reference's
      * {@code B = torch.cat([shared, unique_1, …], 0).view(r, -1)}: every basis is {@code [r_i, ...]} with the
      * same filter size {@code d}, {@code r = Σ r_i}, and mask is {@code [r, r]} or null. The result is
-     * {@code [1]}; each basis receives the gradient of its own rows (a basis listed twice receives both).
+     * a scalar; each basis receives the gradient of its own rows (a basis listed twice receives both).
      */
     public static Variable orthogonalityPenalty(List<Variable> bases, Tensor mask, double scale) {
         String op = "orthogonalityPenalty";
