@@ -11,7 +11,7 @@ import io.github.basis4j.simd.Tensor;
  * There is no broadcasting: shapes must match exactly.
  *
  * <p>simd-core has no elementwise facade yet, so the sum and its backward (the gradient flows unchanged to
- * both operands) are plain loops here; they move to that facade once it exists.
+ * both operands) are plain loops here.
  */
 public final class Residual {
     private Residual() {
