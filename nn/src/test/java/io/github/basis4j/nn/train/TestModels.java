@@ -4,7 +4,10 @@ import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.functional.Conv;
 import io.github.basis4j.nn.functional.Dense;
+import io.github.basis4j.nn.functional.Norm;
+import io.github.basis4j.nn.functional.Pool;
 import io.github.basis4j.nn.functional.Shapes;
 import io.github.basis4j.nn.init.FanMode;
 import io.github.basis4j.nn.init.Init;
@@ -13,10 +16,11 @@ import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.simd.Shape;
 import io.github.basis4j.simd.Tensor;
+import io.github.basis4j.simd.ops.Conv2dParams;
 
 /**
- * Small models for the trainer's tests, built from the ops on main, plus two test-only ops the trainer
- * tests need and nn.functional does not have yet: ReLU and a sum of squares (an L2 penalty).
+ * Small models for the trainer's tests, built from nn.functional's ops, plus two test-only ops that
+ * nn.functional does not have: ReLU (until the activation ops land) and a sum of squares (an L2 penalty).
  */
 final class TestModels {
     private TestModels() {
@@ -69,6 +73,75 @@ final class TestModels {
         @Override
         public Variable forward(Variable x) {
             return fc2.forward(relu(fc1.forward(Shapes.flatten(x))));
+        }
+    }
+
+    /**
+     * {@code conv3x3(c→c1) → BatchNorm → ReLU → maxpool 2 → conv3x3(c1→c2) → BatchNorm → ReLU → maxpool 2 →
+     * flatten → linear}, on {@code [B, 28, 28, c]} images, channel-last throughout; PyTorch's default
+     * initialisation (conv and linear weights kaiming-uniform with a = √5, batch-norm scale 1, shift 0).
+     */
+    static final class SmallCnn extends Module {
+        /** PyTorch's BatchNorm2d defaults. */
+        private static final double BN_MOMENTUM = 0.1;
+        private static final double BN_EPS = 1e-5;
+        private static final Conv2dParams SAME_3X3 = Conv2dParams.of(1, 1);
+
+        final Conv3x3 conv1;
+        final BatchNorm bn1;
+        final Conv3x3 conv2;
+        final BatchNorm bn2;
+        final Linear fc;
+
+        SmallCnn(int in, int c1, int c2, int classes, long seed) {
+            Rng rng = Rng.of(seed);
+            conv1 = registerModule("conv1", new Conv3x3(in, c1, rng));
+            bn1 = registerModule("bn1", new BatchNorm(c1));
+            conv2 = registerModule("conv2", new Conv3x3(c1, c2, rng));
+            bn2 = registerModule("bn2", new BatchNorm(c2));
+            fc = registerModule("fc", new Linear(7 * 7 * c2, classes, rng));
+        }
+
+        @Override
+        public Variable forward(Variable x) {
+            Variable h = Pool.maxPool2d(relu(bn1.forward(conv1.forward(x))), 2, 2, 0);
+            h = Pool.maxPool2d(relu(bn2.forward(conv2.forward(h))), 2, 2, 0);
+            return fc.forward(Shapes.flatten(h));
+        }
+
+        /** {@code torch.nn.Conv2d(in, out, 3, padding=1, bias=False)} over channel-last maps. */
+        static final class Conv3x3 extends Module {
+            final Parameter weight;
+
+            Conv3x3(int in, int out, Rng rng) {
+                weight = registerParameter("weight", Shape.of(out, in, 3, 3));
+                Init.kaimingUniform(weight.value(), Math.sqrt(5), FanMode.FAN_IN, Nonlinearity.LEAKY_RELU, rng);
+            }
+
+            @Override
+            public Variable forward(Variable x) {
+                return Conv.conv2d(x, weight, null, SAME_3X3);
+            }
+        }
+
+        /** {@code torch.nn.BatchNorm2d(c)} over channel-last maps (without num_batches_tracked). */
+        static final class BatchNorm extends Module {
+            final Parameter weight;
+            final Parameter bias;
+            final Tensor runningMean;
+            final Tensor runningVar;
+
+            BatchNorm(int c) {
+                weight = registerParameter("weight", new Parameter(Tensor.full(Shape.of(c), 1f)));
+                bias = registerParameter("bias", Shape.of(c));
+                runningMean = registerBuffer("running_mean", Tensor.zeros(Shape.of(c)));
+                runningVar = registerBuffer("running_var", Tensor.full(Shape.of(c), 1f));
+            }
+
+            @Override
+            public Variable forward(Variable x) {
+                return Norm.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), BN_MOMENTUM, BN_EPS);
+            }
         }
     }
 
