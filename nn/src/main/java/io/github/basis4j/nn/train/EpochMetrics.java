@@ -12,7 +12,8 @@ package io.github.basis4j.nn.train;
  * @param evalLoss       mean data loss over the evaluation set, in eval mode without gradients
  * @param evalTop1       top-1 accuracy over the evaluation set
  * @param evalTop5       top-5 accuracy over the evaluation set
- * @param trainSeconds   wall time of this epoch's training steps run by this process, batch loading included
+ * @param trainSeconds   wall time of this epoch's training steps run by this process, batch loading and
+ *                       mid-epoch checkpoints included, evaluation not
  * @param imagesPerSecond training samples per second over {@code trainSeconds}
  * @param best           whether this epoch improved the best result so far and was saved as {@code best.safetensors}
  */

@@ -91,6 +91,8 @@ public final class Trainer {
     private static final long EVAL_STREAM = -1;
 
     private final Module model;
+    /** The model's parameters, each once, in the order the global gradient norm sums them. */
+    private final List<Parameter> parameters;
     private final LossFunction loss;
     private final Optimizer optimizer;
     private LrScheduler scheduler;
@@ -113,6 +115,7 @@ public final class Trainer {
 
     private Trainer(Builder b) {
         this.model = b.model;
+        this.parameters = b.model.parameters();
         this.loss = b.loss;
         this.optimizer = b.optimizer;
         this.scheduler = b.scheduler;
@@ -560,10 +563,9 @@ public final class Trainer {
         objective.backward();
         Map<String, Double> named = new LinkedHashMap<>();
         for (Map.Entry<String, List<Parameter>> e : gradNormSets.entrySet()) named.put(e.getKey(), gradNorm(e.getValue()));
-        List<Parameter> params = model.parameters();
-        double norm = gradNorm(params);
+        double norm = gradNorm(parameters);
         if (!Double.isFinite(norm)) throw diverged(run, b, "gradient norm", norm);
-        if (gradClip > 0) GradClip.clipGradNorm(params, gradClip);
+        if (gradClip > 0) GradClip.clipGradNorm(parameters, gradClip);
         double lr;
         if (scheduler != null) {
             lr = scheduler.lr();
