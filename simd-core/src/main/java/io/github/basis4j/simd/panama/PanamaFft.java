@@ -35,22 +35,20 @@ public final class PanamaFft implements FftKernels {
         return FloatVector.fromArray(F, a, off);
     }
 
-    /** Stores y·w (or y when {@code tw} is null); w is read as (re, im) at {@code twOff + 2(k−1)}. */
-    private static void store(float[] dst, int at, int c, FloatVector yr, FloatVector yi, float[] tw, int twOff, int k) {
-        if (tw == null) {
-            yr.intoArray(dst, at);
-            yi.intoArray(dst, at + c);
-        } else {
-            float wr = tw[twOff + 2 * (k - 1)], wi = tw[twOff + 2 * (k - 1) + 1];
-            yr.mul(wr).sub(yi.mul(wi)).intoArray(dst, at);
-            yr.mul(wi).add(yi.mul(wr)).intoArray(dst, at + c);
-        }
+    /**
+     * Twiddle {@code k} (read at {@code twOff + 2(k−1)}), part 0 real or 1 imaginary; 1 + 0i when
+     * {@code tw} is null. Read into scalars once per call, before the loops: the JIT cannot hoist
+     * loads from {@code tw} itself, since stores into {@code dst} might alias it.
+     */
+    private static float twiddle(float[] tw, int twOff, int k, int part) {
+        return tw == null ? (part == 0 ? 1f : 0f) : tw[twOff + 2 * (k - 1) + part];
     }
 
     @Override
     public void radix2(boolean inverse, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
                        float[] tw, int twOff, int count, int c) {
         int bound = F.loopBound(c);
+        float w1r = twiddle(tw, twOff, 1, 0), w1i = twiddle(tw, twOff, 1, 1);
         for (int b = 0; b < count; b++) {
             int s0 = srcOff + 2 * b * c, d0 = dstOff + 2 * b * c;
             for (int ch = 0; ch < bound; ch += LANES) {
@@ -60,7 +58,9 @@ public final class PanamaFft implements FftKernels {
                 int o0 = d0 + ch;
                 a0r.add(a1r).intoArray(dst, o0);
                 a0i.add(a1i).intoArray(dst, o0 + c);
-                store(dst, o0 + dstStride, c, a0r.sub(a1r), a0i.sub(a1i), tw, twOff, 1);
+                FloatVector y1r = a0r.sub(a1r), y1i = a0i.sub(a1i);
+                y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(dst, o0 + dstStride);
+                y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(dst, o0 + dstStride + c);
             }
             if (bound < c) {
                 ScalarFft.radix2Range(inverse, src, s0, srcStride, dst, d0, dstStride, tw, twOff, 1, c, bound, c);
@@ -72,6 +72,8 @@ public final class PanamaFft implements FftKernels {
     public void radix3(boolean inverse, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
                        float[] tw, int twOff, int count, int c) {
         int bound = F.loopBound(c);
+        float w1r = twiddle(tw, twOff, 1, 0), w1i = twiddle(tw, twOff, 1, 1);
+        float w2r = twiddle(tw, twOff, 2, 0), w2i = twiddle(tw, twOff, 2, 1);
         float sn = inverse ? S3 : -S3;
         for (int b = 0; b < count; b++) {
             int s0 = srcOff + 2 * b * c, d0 = dstOff + 2 * b * c;
@@ -87,8 +89,12 @@ public final class PanamaFft implements FftKernels {
                 int o0 = d0 + ch;
                 a0r.add(sr).intoArray(dst, o0);
                 a0i.add(si).intoArray(dst, o0 + c);
-                store(dst, o0 + dstStride, c, ar.sub(bi), ai.add(br), tw, twOff, 1);
-                store(dst, o0 + 2 * dstStride, c, ar.add(bi), ai.sub(br), tw, twOff, 2);
+                FloatVector y1r = ar.sub(bi), y1i = ai.add(br);
+                y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(dst, o0 + dstStride);
+                y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(dst, o0 + dstStride + c);
+                FloatVector y2r = ar.add(bi), y2i = ai.sub(br);
+                y2r.mul(w2r).sub(y2i.mul(w2i)).intoArray(dst, o0 + 2 * dstStride);
+                y2r.mul(w2i).add(y2i.mul(w2r)).intoArray(dst, o0 + 2 * dstStride + c);
             }
             if (bound < c) {
                 ScalarFft.radix3Range(inverse, src, s0, srcStride, dst, d0, dstStride, tw, twOff, 1, c, bound, c);
@@ -100,6 +106,9 @@ public final class PanamaFft implements FftKernels {
     public void radix4(boolean inverse, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
                        float[] tw, int twOff, int count, int c) {
         int bound = F.loopBound(c);
+        float w1r = twiddle(tw, twOff, 1, 0), w1i = twiddle(tw, twOff, 1, 1);
+        float w2r = twiddle(tw, twOff, 2, 0), w2i = twiddle(tw, twOff, 2, 1);
+        float w3r = twiddle(tw, twOff, 3, 0), w3i = twiddle(tw, twOff, 3, 1);
         for (int b = 0; b < count; b++) {
             int s0 = srcOff + 2 * b * c, d0 = dstOff + 2 * b * c;
             for (int ch = 0; ch < bound; ch += LANES) {
@@ -115,9 +124,15 @@ public final class PanamaFft implements FftKernels {
                 int o0 = d0 + ch;
                 t0r.add(t2r).intoArray(dst, o0);
                 t0i.add(t2i).intoArray(dst, o0 + c);
-                store(dst, o0 + dstStride, c, t1r.add(ur), t1i.add(ui), tw, twOff, 1);
-                store(dst, o0 + 2 * dstStride, c, t0r.sub(t2r), t0i.sub(t2i), tw, twOff, 2);
-                store(dst, o0 + 3 * dstStride, c, t1r.sub(ur), t1i.sub(ui), tw, twOff, 3);
+                FloatVector y1r = t1r.add(ur), y1i = t1i.add(ui);
+                y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(dst, o0 + dstStride);
+                y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(dst, o0 + dstStride + c);
+                FloatVector y2r = t0r.sub(t2r), y2i = t0i.sub(t2i);
+                y2r.mul(w2r).sub(y2i.mul(w2i)).intoArray(dst, o0 + 2 * dstStride);
+                y2r.mul(w2i).add(y2i.mul(w2r)).intoArray(dst, o0 + 2 * dstStride + c);
+                FloatVector y3r = t1r.sub(ur), y3i = t1i.sub(ui);
+                y3r.mul(w3r).sub(y3i.mul(w3i)).intoArray(dst, o0 + 3 * dstStride);
+                y3r.mul(w3i).add(y3i.mul(w3r)).intoArray(dst, o0 + 3 * dstStride + c);
             }
             if (bound < c) {
                 ScalarFft.radix4Range(inverse, src, s0, srcStride, dst, d0, dstStride, tw, twOff, 1, c, bound, c);
@@ -129,6 +144,10 @@ public final class PanamaFft implements FftKernels {
     public void radix5(boolean inverse, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
                        float[] tw, int twOff, int count, int c) {
         int bound = F.loopBound(c);
+        float w1r = twiddle(tw, twOff, 1, 0), w1i = twiddle(tw, twOff, 1, 1);
+        float w2r = twiddle(tw, twOff, 2, 0), w2i = twiddle(tw, twOff, 2, 1);
+        float w3r = twiddle(tw, twOff, 3, 0), w3i = twiddle(tw, twOff, 3, 1);
+        float w4r = twiddle(tw, twOff, 4, 0), w4i = twiddle(tw, twOff, 4, 1);
         float sg = inverse ? 1f : -1f;
         float s1 = sg * S51, s2 = sg * S52;
         for (int b = 0; b < count; b++) {
@@ -147,10 +166,18 @@ public final class PanamaFft implements FftKernels {
                 int o0 = d0 + ch;
                 a0r.add(p1r).add(p2r).intoArray(dst, o0);
                 a0i.add(p1i).add(p2i).intoArray(dst, o0 + c);
-                store(dst, o0 + dstStride, c, a1r.sub(b1i), a1i.add(b1r), tw, twOff, 1);
-                store(dst, o0 + 4 * dstStride, c, a1r.add(b1i), a1i.sub(b1r), tw, twOff, 4);
-                store(dst, o0 + 2 * dstStride, c, a2r.sub(b2i), a2i.add(b2r), tw, twOff, 2);
-                store(dst, o0 + 3 * dstStride, c, a2r.add(b2i), a2i.sub(b2r), tw, twOff, 3);
+                FloatVector y1r = a1r.sub(b1i), y1i = a1i.add(b1r);
+                y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(dst, o0 + dstStride);
+                y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(dst, o0 + dstStride + c);
+                FloatVector y4r = a1r.add(b1i), y4i = a1i.sub(b1r);
+                y4r.mul(w4r).sub(y4i.mul(w4i)).intoArray(dst, o0 + 4 * dstStride);
+                y4r.mul(w4i).add(y4i.mul(w4r)).intoArray(dst, o0 + 4 * dstStride + c);
+                FloatVector y2r = a2r.sub(b2i), y2i = a2i.add(b2r);
+                y2r.mul(w2r).sub(y2i.mul(w2i)).intoArray(dst, o0 + 2 * dstStride);
+                y2r.mul(w2i).add(y2i.mul(w2r)).intoArray(dst, o0 + 2 * dstStride + c);
+                FloatVector y3r = a2r.add(b2i), y3i = a2i.sub(b2r);
+                y3r.mul(w3r).sub(y3i.mul(w3i)).intoArray(dst, o0 + 3 * dstStride);
+                y3r.mul(w3i).add(y3i.mul(w3r)).intoArray(dst, o0 + 3 * dstStride + c);
             }
             if (bound < c) {
                 ScalarFft.radix5Range(inverse, src, s0, srcStride, dst, d0, dstStride, tw, twOff, 1, c, bound, c);
@@ -162,6 +189,12 @@ public final class PanamaFft implements FftKernels {
     public void radix7(boolean inverse, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
                        float[] tw, int twOff, int count, int c) {
         int bound = F.loopBound(c);
+        float w1r = twiddle(tw, twOff, 1, 0), w1i = twiddle(tw, twOff, 1, 1);
+        float w2r = twiddle(tw, twOff, 2, 0), w2i = twiddle(tw, twOff, 2, 1);
+        float w3r = twiddle(tw, twOff, 3, 0), w3i = twiddle(tw, twOff, 3, 1);
+        float w4r = twiddle(tw, twOff, 4, 0), w4i = twiddle(tw, twOff, 4, 1);
+        float w5r = twiddle(tw, twOff, 5, 0), w5i = twiddle(tw, twOff, 5, 1);
+        float w6r = twiddle(tw, twOff, 6, 0), w6i = twiddle(tw, twOff, 6, 1);
         float sg = inverse ? 1f : -1f;
         float s1 = sg * S71, s2 = sg * S72, s3 = sg * S73;
         for (int b = 0; b < count; b++) {
@@ -185,22 +218,34 @@ public final class PanamaFft implements FftKernels {
                 FloatVector ai = a0i.add(p1i.mul(C71)).add(p2i.mul(C72)).add(p3i.mul(C73));
                 FloatVector br = m1r.mul(s1).add(m2r.mul(s2)).add(m3r.mul(s3));
                 FloatVector bi = m1i.mul(s1).add(m2i.mul(s2)).add(m3i.mul(s3));
-                store(dst, o0 + dstStride, c, ar.sub(bi), ai.add(br), tw, twOff, 1);
-                store(dst, o0 + 6 * dstStride, c, ar.add(bi), ai.sub(br), tw, twOff, 6);
+                FloatVector y1r = ar.sub(bi), y1i = ai.add(br);
+                y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(dst, o0 + dstStride);
+                y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(dst, o0 + dstStride + c);
+                FloatVector y6r = ar.add(bi), y6i = ai.sub(br);
+                y6r.mul(w6r).sub(y6i.mul(w6i)).intoArray(dst, o0 + 6 * dstStride);
+                y6r.mul(w6i).add(y6i.mul(w6r)).intoArray(dst, o0 + 6 * dstStride + c);
                 // k = 2 and 5: k·r mod 7 = 2, 4 ≡ −3, 6 ≡ −1.
                 ar = a0r.add(p1r.mul(C72)).add(p2r.mul(C73)).add(p3r.mul(C71));
                 ai = a0i.add(p1i.mul(C72)).add(p2i.mul(C73)).add(p3i.mul(C71));
                 br = m1r.mul(s2).sub(m2r.mul(s3)).sub(m3r.mul(s1));
                 bi = m1i.mul(s2).sub(m2i.mul(s3)).sub(m3i.mul(s1));
-                store(dst, o0 + 2 * dstStride, c, ar.sub(bi), ai.add(br), tw, twOff, 2);
-                store(dst, o0 + 5 * dstStride, c, ar.add(bi), ai.sub(br), tw, twOff, 5);
+                FloatVector y2r = ar.sub(bi), y2i = ai.add(br);
+                y2r.mul(w2r).sub(y2i.mul(w2i)).intoArray(dst, o0 + 2 * dstStride);
+                y2r.mul(w2i).add(y2i.mul(w2r)).intoArray(dst, o0 + 2 * dstStride + c);
+                FloatVector y5r = ar.add(bi), y5i = ai.sub(br);
+                y5r.mul(w5r).sub(y5i.mul(w5i)).intoArray(dst, o0 + 5 * dstStride);
+                y5r.mul(w5i).add(y5i.mul(w5r)).intoArray(dst, o0 + 5 * dstStride + c);
                 // k = 3 and 4: k·r mod 7 = 3, 6 ≡ −1, 9 ≡ 2.
                 ar = a0r.add(p1r.mul(C73)).add(p2r.mul(C71)).add(p3r.mul(C72));
                 ai = a0i.add(p1i.mul(C73)).add(p2i.mul(C71)).add(p3i.mul(C72));
                 br = m1r.mul(s3).sub(m2r.mul(s1)).add(m3r.mul(s2));
                 bi = m1i.mul(s3).sub(m2i.mul(s1)).add(m3i.mul(s2));
-                store(dst, o0 + 3 * dstStride, c, ar.sub(bi), ai.add(br), tw, twOff, 3);
-                store(dst, o0 + 4 * dstStride, c, ar.add(bi), ai.sub(br), tw, twOff, 4);
+                FloatVector y3r = ar.sub(bi), y3i = ai.add(br);
+                y3r.mul(w3r).sub(y3i.mul(w3i)).intoArray(dst, o0 + 3 * dstStride);
+                y3r.mul(w3i).add(y3i.mul(w3r)).intoArray(dst, o0 + 3 * dstStride + c);
+                FloatVector y4r = ar.add(bi), y4i = ai.sub(br);
+                y4r.mul(w4r).sub(y4i.mul(w4i)).intoArray(dst, o0 + 4 * dstStride);
+                y4r.mul(w4i).add(y4i.mul(w4r)).intoArray(dst, o0 + 4 * dstStride + c);
             }
             if (bound < c) {
                 ScalarFft.radix7Range(inverse, src, s0, srcStride, dst, d0, dstStride, tw, twOff, 1, c, bound, c);
@@ -212,6 +257,13 @@ public final class PanamaFft implements FftKernels {
     public void radix8(boolean inverse, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
                        float[] tw, int twOff, int count, int c) {
         int bound = F.loopBound(c);
+        float w1r = twiddle(tw, twOff, 1, 0), w1i = twiddle(tw, twOff, 1, 1);
+        float w2r = twiddle(tw, twOff, 2, 0), w2i = twiddle(tw, twOff, 2, 1);
+        float w3r = twiddle(tw, twOff, 3, 0), w3i = twiddle(tw, twOff, 3, 1);
+        float w4r = twiddle(tw, twOff, 4, 0), w4i = twiddle(tw, twOff, 4, 1);
+        float w5r = twiddle(tw, twOff, 5, 0), w5i = twiddle(tw, twOff, 5, 1);
+        float w6r = twiddle(tw, twOff, 6, 0), w6i = twiddle(tw, twOff, 6, 1);
+        float w7r = twiddle(tw, twOff, 7, 0), w7i = twiddle(tw, twOff, 7, 1);
         // ±i rotation sign: forward multiplies by −i, inverse by +i.
         float g = inverse ? 1f : -1f;
         float h = g * SQRT_HALF;
@@ -246,13 +298,27 @@ public final class PanamaFft implements FftKernels {
                 int y0 = d0 + ch;
                 e0r.add(o0r).intoArray(dst, y0);
                 e0i.add(o0i).intoArray(dst, y0 + c);
-                store(dst, y0 + dstStride, c, e1r.add(q1r), e1i.add(q1i), tw, twOff, 1);
-                store(dst, y0 + 2 * dstStride, c, e2r.add(q2r), e2i.add(q2i), tw, twOff, 2);
-                store(dst, y0 + 3 * dstStride, c, e3r.add(q3r), e3i.add(q3i), tw, twOff, 3);
-                store(dst, y0 + 4 * dstStride, c, e0r.sub(o0r), e0i.sub(o0i), tw, twOff, 4);
-                store(dst, y0 + 5 * dstStride, c, e1r.sub(q1r), e1i.sub(q1i), tw, twOff, 5);
-                store(dst, y0 + 6 * dstStride, c, e2r.sub(q2r), e2i.sub(q2i), tw, twOff, 6);
-                store(dst, y0 + 7 * dstStride, c, e3r.sub(q3r), e3i.sub(q3i), tw, twOff, 7);
+                FloatVector y1r = e1r.add(q1r), y1i = e1i.add(q1i);
+                y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(dst, y0 + dstStride);
+                y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(dst, y0 + dstStride + c);
+                FloatVector y2r = e2r.add(q2r), y2i = e2i.add(q2i);
+                y2r.mul(w2r).sub(y2i.mul(w2i)).intoArray(dst, y0 + 2 * dstStride);
+                y2r.mul(w2i).add(y2i.mul(w2r)).intoArray(dst, y0 + 2 * dstStride + c);
+                FloatVector y3r = e3r.add(q3r), y3i = e3i.add(q3i);
+                y3r.mul(w3r).sub(y3i.mul(w3i)).intoArray(dst, y0 + 3 * dstStride);
+                y3r.mul(w3i).add(y3i.mul(w3r)).intoArray(dst, y0 + 3 * dstStride + c);
+                FloatVector y4r = e0r.sub(o0r), y4i = e0i.sub(o0i);
+                y4r.mul(w4r).sub(y4i.mul(w4i)).intoArray(dst, y0 + 4 * dstStride);
+                y4r.mul(w4i).add(y4i.mul(w4r)).intoArray(dst, y0 + 4 * dstStride + c);
+                FloatVector y5r = e1r.sub(q1r), y5i = e1i.sub(q1i);
+                y5r.mul(w5r).sub(y5i.mul(w5i)).intoArray(dst, y0 + 5 * dstStride);
+                y5r.mul(w5i).add(y5i.mul(w5r)).intoArray(dst, y0 + 5 * dstStride + c);
+                FloatVector y6r = e2r.sub(q2r), y6i = e2i.sub(q2i);
+                y6r.mul(w6r).sub(y6i.mul(w6i)).intoArray(dst, y0 + 6 * dstStride);
+                y6r.mul(w6i).add(y6i.mul(w6r)).intoArray(dst, y0 + 6 * dstStride + c);
+                FloatVector y7r = e3r.sub(q3r), y7i = e3i.sub(q3i);
+                y7r.mul(w7r).sub(y7i.mul(w7i)).intoArray(dst, y0 + 7 * dstStride);
+                y7r.mul(w7i).add(y7i.mul(w7r)).intoArray(dst, y0 + 7 * dstStride + c);
             }
             if (bound < c) {
                 ScalarFft.radix8Range(inverse, src, s0, srcStride, dst, d0, dstStride, tw, twOff, 1, c, bound, c);
