@@ -14,7 +14,8 @@ import org.jtransforms.utils.CommonUtils;
  * {@code a[0] = Re X_0}, {@code a[1] = Re X_{W/2}}, {@code a[2k] = Re X_k}, {@code a[2k+1] = Im X_k}
  * ({@code 0 < k < W/2}); {@code realInverse(a, false)} takes the same packing (so the imaginary
  * parts of the DC and Nyquist bins are dropped, as torch's c2r does) and returns the unnormalised
- * inverse. Complex sequences are interleaved (re, im).
+ * inverse divided by 2 (measured against the reference in the tests; the factor is compensated
+ * here). Complex sequences are interleaved (re, im).
  *
  * <p>Threading: rows and columns are split over our own {@link Parallel} pool. JTransforms' global
  * settings ({@code ConcurrencyUtils} thread count, thresholds) are only read, never changed; the
@@ -68,6 +69,8 @@ final class JTransformsEngine {
     /** irfft2 of {@code n} spectra {@code [H, Wc, 2, C]} into {@code [H, W, C]}, edge/mid scaled. */
     void inverse(float[] spec, int specOff, float[] x, int xOff, int n, float edgeScale, float midScale) {
         int two = 2 * c;
+        // realInverse(a, false) returns half the unnormalised c2r sum: compensate in the packing.
+        float edge = 2 * edgeScale, mid = 2 * midScale;
         float[] tmp = new float[Math.toIntExact((long) n * h * wc * two)];
         columns(spec, specOff, tmp, 0, n, true);
         Parallel.forChunks(n * h, 1, (chunk, from, to) -> {
@@ -75,11 +78,11 @@ final class JTransformsEngine {
             for (int r = from; r < to; r++) {
                 int xr = xOff + r * w * c, sr = r * wc * two;
                 for (int ch = 0; ch < c; ch++) {
-                    a[0] = edgeScale * tmp[sr + ch];
-                    a[1] = edgeScale * tmp[sr + (wc - 1) * two + ch];
+                    a[0] = edge * tmp[sr + ch];
+                    a[1] = edge * tmp[sr + (wc - 1) * two + ch];
                     for (int k = 1; k < wc - 1; k++) {
-                        a[2 * k] = midScale * tmp[sr + k * two + ch];
-                        a[2 * k + 1] = midScale * tmp[sr + k * two + c + ch];
+                        a[2 * k] = mid * tmp[sr + k * two + ch];
+                        a[2 * k + 1] = mid * tmp[sr + k * two + c + ch];
                     }
                     rowFft.realInverse(a, false);
                     for (int j = 0; j < w; j++) x[xr + j * c + ch] = a[j];

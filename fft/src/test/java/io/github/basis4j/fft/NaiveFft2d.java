@@ -8,6 +8,12 @@ final class NaiveFft2d {
     private NaiveFft2d() {
     }
 
+    /** (t + d) mod n for 0 ≤ t < n and 0 ≤ d < n. */
+    private static int step(int t, int d, int n) {
+        int u = t + d;
+        return u >= n ? u - n : u;
+    }
+
     /** cos and sin of sign·2πt/n for t < n. */
     private static double[][] table(int n, double sign) {
         double[] cos = new double[n], sin = new double[n];
@@ -22,6 +28,7 @@ final class NaiveFft2d {
     static double[] rfft2(double[] x, int n, int h, int w, int c, double scale) {
         int wc = w / 2 + 1;
         double[][] tw = table(w, -1), th = table(h, -1);
+        double[] cw = tw[0], sw = tw[1], ch0 = th[0], sh = th[1];
         double[] out = new double[2 * n * h * wc * c];
         double[] rowRe = new double[h * wc], rowIm = new double[h * wc];
         for (int s = 0; s < n; s++) {
@@ -29,11 +36,12 @@ final class NaiveFft2d {
                 for (int y = 0; y < h; y++) {
                     for (int k = 0; k < wc; k++) {
                         double re = 0, im = 0;
-                        for (int j = 0; j < w; j++) {
-                            double v = x[((s * h + y) * w + j) * c + ch];
-                            int t = (int) ((long) j * k % w);
-                            re += v * tw[0][t];
-                            im += v * tw[1][t];
+                        // t = j·k mod W, stepped instead of divided: the sweep over all sizes runs this a lot.
+                        int row = (s * h + y) * w * c + ch;
+                        for (int j = 0, t = 0; j < w; j++, t = step(t, k, w)) {
+                            double v = x[row + j * c];
+                            re += v * cw[t];
+                            im += v * sw[t];
                         }
                         rowRe[y * wc + k] = re;
                         rowIm[y * wc + k] = im;
@@ -42,11 +50,10 @@ final class NaiveFft2d {
                 for (int k1 = 0; k1 < h; k1++) {
                     for (int k = 0; k < wc; k++) {
                         double re = 0, im = 0;
-                        for (int y = 0; y < h; y++) {
-                            int t = (int) ((long) y * k1 % h);
+                        for (int y = 0, t = 0; y < h; y++, t = step(t, k1, h)) {
                             double ar = rowRe[y * wc + k], ai = rowIm[y * wc + k];
-                            re += ar * th[0][t] - ai * th[1][t];
-                            im += ar * th[1][t] + ai * th[0][t];
+                            re += ar * ch0[t] - ai * sh[t];
+                            im += ar * sh[t] + ai * ch0[t];
                         }
                         int at = (((s * h + k1) * wc + k) * 2) * c + ch;
                         out[at] = scale * re;
@@ -65,6 +72,7 @@ final class NaiveFft2d {
     static double[] irfft2(double[] spec, int n, int h, int w, int c, double scale) {
         int wc = w / 2 + 1;
         double[][] tw = table(w, 1), th = table(h, 1);
+        double[] cw = tw[0], sw = tw[1], ch0 = th[0], sh = th[1];
         double[] out = new double[n * h * w * c];
         double[] colRe = new double[h * wc], colIm = new double[h * wc];
         for (int s = 0; s < n; s++) {
@@ -72,12 +80,11 @@ final class NaiveFft2d {
                 for (int y = 0; y < h; y++) {
                     for (int k = 0; k < wc; k++) {
                         double re = 0, im = 0;
-                        for (int k1 = 0; k1 < h; k1++) {
+                        for (int k1 = 0, t = 0; k1 < h; k1++, t = step(t, y, h)) {
                             int at = (((s * h + k1) * wc + k) * 2) * c + ch;
-                            int t = (int) ((long) y * k1 % h);
                             double ar = spec[at], ai = spec[at + c];
-                            re += ar * th[0][t] - ai * th[1][t];
-                            im += ar * th[1][t] + ai * th[0][t];
+                            re += ar * ch0[t] - ai * sh[t];
+                            im += ar * sh[t] + ai * ch0[t];
                         }
                         colRe[y * wc + k] = re;
                         colIm[y * wc + k] = im;
@@ -86,13 +93,12 @@ final class NaiveFft2d {
                 for (int y = 0; y < h; y++) {
                     for (int j = 0; j < w; j++) {
                         double sum = colRe[y * wc];
-                        for (int k = 1; k < wc; k++) {
-                            int t = (int) ((long) j * k % w);
+                        for (int k = 1, t = j % w; k < wc; k++, t = step(t, j, w)) {
                             double re = colRe[y * wc + k], im = colIm[y * wc + k];
                             if (2 * k == w) {
-                                sum += re * tw[0][t];
+                                sum += re * cw[t];
                             } else {
-                                sum += 2 * (re * tw[0][t] - im * tw[1][t]);
+                                sum += 2 * (re * cw[t] - im * sw[t]);
                             }
                         }
                         out[((s * h + y) * w + j) * c + ch] = scale * sum;
