@@ -113,9 +113,10 @@ class RealFft2dPlanTest {
         assertThat(p.direction()).isEqualTo(Direction.REAL_TO_COMPLEX);
         assertThat(p.engine()).isEqualTo(Engine.BATCHED);
         assertThat(RealFft2dPlan.of(64, 64, 1, Direction.REAL_TO_COMPLEX).engine()).isEqualTo(Engine.JTRANSFORMS);
-        assertThat(RealFft2dPlan.of(64, 64, 2, Direction.REAL_TO_COMPLEX).engine()).isEqualTo(Engine.BATCHED);
+        assertThat(RealFft2dPlan.of(16, 256, 2, Direction.COMPLEX_TO_REAL).engine()).isEqualTo(Engine.JTRANSFORMS);
+        assertThat(RealFft2dPlan.of(64, 64, 3, Direction.REAL_TO_COMPLEX).engine()).isEqualTo(Engine.BATCHED);
         assertThat(RealFft2dPlan.of(56, 56, 1, Direction.REAL_TO_COMPLEX).engine()).isEqualTo(Engine.BATCHED);
-        assertThat(RealFft2dPlan.of(32, 32, 1, Direction.REAL_TO_COMPLEX).engine()).isEqualTo(Engine.BATCHED);
+        assertThat(RealFft2dPlan.of(8, 8, 1, Direction.REAL_TO_COMPLEX).engine()).isEqualTo(Engine.BATCHED);
         assertThat(ComplexFft1d.of(56, false).radices()).containsExactly(8, 7);
         assertThat(ComplexFft1d.of(97, true).isBluestein()).isTrue();
         assertThat(ComplexFft1d.smoothAtLeast(193)).isEqualTo(196);
