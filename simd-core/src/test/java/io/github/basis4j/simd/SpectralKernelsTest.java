@@ -318,6 +318,40 @@ class SpectralKernelsTest {
         assertBitIdentical("global gx alone", ggx, only);
     }
 
+    @Test
+    void gradientsSummedOverManyChunksMatchNaiveSums() {
+        // Enough bins that gk/gr sums span several chunks (see SpectralKernels.binsPerChunk): their partials must all count.
+        Problem p = Problem.random(2, 150, 3, 67, 123);
+        int n = p.n, bins = p.bins, f = p.f, c = p.c;
+        double[] gr = new double[n * f * c], gkd = new double[bins * f * 2], gkg = new double[bins * 2 * c];
+        for (int s = 0; s < n; s++) {
+            for (int j = 0; j < bins; j++) {
+                int b = (s * bins + j) * 2 * c;
+                for (int ch = 0; ch < c; ch++) {
+                    double gyr = p.gy[b + ch], gyi = p.gy[b + c + ch], xr = p.x[b + ch], xi = p.x[b + c + ch];
+                    double gwr = gyr * xr + gyi * xi, gwi = gyi * xr - gyr * xi;
+                    gkg[j * 2 * c + ch] += gwr;
+                    gkg[j * 2 * c + c + ch] += gwi;
+                    for (int q = 0; q < f; q++) {
+                        double r = p.r[(s * f + q) * c + ch];
+                        gr[(s * f + q) * c + ch] += gwr * p.kd[(j * f + q) * 2] + gwi * p.kd[(j * f + q) * 2 + 1];
+                        gkd[(j * f + q) * 2] += r * gwr;
+                        gkd[(j * f + q) * 2 + 1] += r * gwi;
+                    }
+                }
+            }
+        }
+        for (Backend backend : List.of(BackendPair.oracle(), BackendPair.underTest())) {
+            float[] agr = new float[gr.length], agk = new float[gkd.length], agkg = new float[gkg.length];
+            backend.spectral().dynamicFilterBackward(p.x, 0, p.r, 0, p.kd, 0, p.gy, 0, null, 0, agr, 0, agk, 0, n, bins, f, c);
+            backend.spectral().globalFilterBackward(p.x, 0, p.kg, 0, p.gy, 0, null, 0, agkg, 0, n, bins, c);
+            // Sums of up to 150·3 terms of size ≤ 2: float rounding of a few 1e-5 at most.
+            assertClose(backend.name() + " dynamic gr over chunks", toFloat(gr), agr, 1e-4, 1e-4);
+            assertClose(backend.name() + " dynamic gk over chunks", toFloat(gkd), agk, 1e-4, 1e-4);
+            assertClose(backend.name() + " global gk over chunks", toFloat(gkg), agkg, 1e-4, 1e-4);
+        }
+    }
+
     // ---- determinism -------------------------------------------------------------------------------------------
 
     @Test
