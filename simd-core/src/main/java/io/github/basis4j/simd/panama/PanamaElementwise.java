@@ -321,19 +321,13 @@ public final class PanamaElementwise implements ElementwiseKernels {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             int i = from;
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                gelu(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+                PanamaMath.gelu(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
             }
             if (i < to) {
                 VectorMask<Float> m = F.indexInRange(i, to);
-                gelu(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
+                PanamaMath.gelu(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
             }
         });
-    }
-
-    /** {@code x·Φ(x)}; x·0 for x = −∞ gives NaN, as PyTorch. */
-    private static FloatVector gelu(FloatVector x) {
-        FloatVector xc = PanamaMath.clampForCdf(x);
-        return x.mul(PanamaMath.normalCdf(xc, PanamaMath.gaussian(xc)));
     }
 
     @Override
@@ -341,22 +335,15 @@ public final class PanamaElementwise implements ElementwiseKernels {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             int i = from;
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i).mul(geluDerivative(FloatVector.fromArray(F, x, xOff + i)));
+                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i).mul(PanamaMath.geluDerivative(FloatVector.fromArray(F, x, xOff + i)));
                 FloatVector.fromArray(F, dx, dxOff + i).add(g).intoArray(dx, dxOff + i);
             }
             if (i < to) {
                 VectorMask<Float> m = F.indexInRange(i, to);
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m).mul(geluDerivative(FloatVector.fromArray(F, x, xOff + i, m)));
+                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m).mul(PanamaMath.geluDerivative(FloatVector.fromArray(F, x, xOff + i, m)));
                 FloatVector.fromArray(F, dx, dxOff + i, m).add(g).intoArray(dx, dxOff + i, m);
             }
         });
-    }
-
-    /** {@code Φ(x) + x·φ(x)}, sharing {@code exp(−x²/2)} between the two terms. */
-    private static FloatVector geluDerivative(FloatVector x) {
-        FloatVector xc = PanamaMath.clampForCdf(x);
-        FloatVector e = PanamaMath.gaussian(xc);
-        return xc.fma(PanamaMath.density(e), PanamaMath.normalCdf(xc, e));
     }
 
     @Override
