@@ -36,7 +36,7 @@ class FloatMathAccuracyTest {
     /** erfc(x) for x ≥ 2 by the continued fraction {@code exp(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))}. */
     static double erfcContinuedFraction(double x) {
         double f = x;
-        for (int k = 400; k >= 1; k--) f = x + (k / 2.0) / f;
+        for (int k = 100; k >= 1; k--) f = x + (k / 2.0) / f;   // converged to 1e-16 for x ≥ 2 well before 100
         return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
     }
 
@@ -80,7 +80,7 @@ class FloatMathAccuracyTest {
 
     // ---- sweeps ------------------------------------------------------------------------------------
 
-    /** Evenly spaced floats over [lo, hi], plus the interesting points the ranges start and end at. */
+    /** n evenly spaced floats over [lo, hi], both ends included. */
     private static float[] sweep(double lo, double hi, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (lo + (hi - lo) * i / (n - 1));
@@ -95,14 +95,16 @@ class FloatMathAccuracyTest {
 
     @Test
     void erfIsWithinOneAndAHalfUlpOnBothBackends() {
-        float[] x = sweep(-6, 6, 60_001);
+        float[] x = sweep(-6, 6, 30_001);
+        double[] ref = new double[x.length];
+        for (int i = 0; i < x.length; i++) ref[i] = erfRef(x[i]);
         for (ElementwiseKernels k : new ElementwiseKernels[] {ORACLE, UNDER_TEST}) {
             float[] y = new float[x.length];
             k.erf(x, 0, y, 0, x.length);
             double worst = 0;
             int worstAt = 0;
             for (int i = 0; i < x.length; i++) {
-                double u = ulps(y[i], erfRef(x[i]));
+                double u = ulps(y[i], ref[i]);
                 if (u > worst) {
                     worst = u;
                     worstAt = i;
@@ -113,7 +115,7 @@ class FloatMathAccuracyTest {
         }
         // The scalar path rounds a double evaluation once: the fit error stays under one ulp.
         double scalarWorst = 0;
-        for (float xi : x) scalarWorst = Math.max(scalarWorst, ulps(ScalarMath.erf(xi), erfRef(xi)));
+        for (int i = 0; i < x.length; i++) scalarWorst = Math.max(scalarWorst, ulps(ScalarMath.erf(x[i]), ref[i]));
         assertThat(scalarWorst).isLessThanOrEqualTo(1.0);
     }
 
@@ -151,7 +153,7 @@ class FloatMathAccuracyTest {
     void geluMatchesTheDoubleReferenceIncludingTheNegativeTail() {
         // Down to x = −13.5, where x·Φ(x) is about 1e-40: the erfc form keeps relative precision there,
         // which 0.5·x·(1 + erf(x/√2)) would lose from x ≈ −3 on. Subnormal results compare absolutely.
-        float[] x = sweep(-13.5, 10, 30_001);
+        float[] x = sweep(-13.5, 10, 20_001);
         for (ElementwiseKernels k : new ElementwiseKernels[] {ORACLE, UNDER_TEST}) {
             float[] y = new float[x.length], d = new float[x.length], ones = new float[x.length];
             java.util.Arrays.fill(ones, 1f);
@@ -180,9 +182,9 @@ class FloatMathAccuracyTest {
 
     @Test
     void expTanhSigmoidMeetThePyTorchLevelBound() {
-        float[] xe = sweep(-103, 88.7, 40_001);
-        float[] xt = sweep(-12, 12, 40_001);
-        float[] xs = sweep(-88, 40, 40_001);
+        float[] xe = sweep(-103, 88.7, 20_001);
+        float[] xt = sweep(-12, 12, 20_001);
+        float[] xs = sweep(-88, 40, 20_001);
         for (ElementwiseKernels k : new ElementwiseKernels[] {ORACLE, UNDER_TEST}) {
             String name = k.getClass().getSimpleName();
             float[] y = new float[xe.length];
