@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops: a {@code loopBound} body of whole vectors, then a tail. Plain arithmetic takes a scalar tail
  * (the same float operation, so the tail is exact); transcendental functions take a masked vector tail,
- * so every element of a kernel goes through the same {@link PanamaMath} approximation.
+ * so every element of a kernel goes through the same {@link PanamaMath} approximation. That tail lives
+ * in its own small method: a second inlined copy of GELU or tanh in the loop's compilation would push
+ * C2 past its inlining node budget and leave the hot loop's math out of line (see {@link PanamaMath}).
  *
  * <p>Each operation has its own loop rather than one loop taking a {@code VectorOperators} argument: the
  * Vector API compiles a lanewise operation to SIMD only when the operator is a JIT-time constant, and an
@@ -323,11 +325,14 @@ public final class PanamaElementwise implements ElementwiseKernels {
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 PanamaMath.gelu(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
             }
-            if (i < to) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                PanamaMath.gelu(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-            }
+            if (i < to) geluTail(x, xOff, y, yOff, i, to);
         });
+    }
+
+    /** The masked last vector of a {@code gelu} range (see the class comment for why it is out of line). */
+    private static void geluTail(float[] x, int xOff, float[] y, int yOff, int i, int to) {
+        VectorMask<Float> m = F.indexInRange(i, to);
+        PanamaMath.gelu(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
     }
 
     @Override
@@ -338,12 +343,15 @@ public final class PanamaElementwise implements ElementwiseKernels {
                 FloatVector g = FloatVector.fromArray(F, dy, dyOff + i).mul(PanamaMath.geluDerivative(FloatVector.fromArray(F, x, xOff + i)));
                 FloatVector.fromArray(F, dx, dxOff + i).add(g).intoArray(dx, dxOff + i);
             }
-            if (i < to) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m).mul(PanamaMath.geluDerivative(FloatVector.fromArray(F, x, xOff + i, m)));
-                FloatVector.fromArray(F, dx, dxOff + i, m).add(g).intoArray(dx, dxOff + i, m);
-            }
+            if (i < to) geluBackwardTail(x, xOff, dy, dyOff, dx, dxOff, i, to);
         });
+    }
+
+    /** The masked last vector of a {@code geluBackward} range (see the class comment for why it is out of line). */
+    private static void geluBackwardTail(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int i, int to) {
+        VectorMask<Float> m = F.indexInRange(i, to);
+        FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m).mul(PanamaMath.geluDerivative(FloatVector.fromArray(F, x, xOff + i, m)));
+        FloatVector.fromArray(F, dx, dxOff + i, m).add(g).intoArray(dx, dxOff + i, m);
     }
 
     @Override
@@ -436,11 +444,14 @@ public final class PanamaElementwise implements ElementwiseKernels {
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 PanamaMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
             }
-            if (i < to) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                PanamaMath.sigmoid(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-            }
+            if (i < to) sigmoidTail(x, xOff, y, yOff, i, to);
         });
+    }
+
+    /** The masked last vector of a {@code sigmoid} range (see the class comment for why it is out of line). */
+    private static void sigmoidTail(float[] x, int xOff, float[] y, int yOff, int i, int to) {
+        VectorMask<Float> m = F.indexInRange(i, to);
+        PanamaMath.sigmoid(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
     }
 
     @Override
@@ -466,11 +477,14 @@ public final class PanamaElementwise implements ElementwiseKernels {
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 PanamaMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
             }
-            if (i < to) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                PanamaMath.tanh(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-            }
+            if (i < to) tanhTail(x, xOff, y, yOff, i, to);
         });
+    }
+
+    /** The masked last vector of a {@code tanh} range (see the class comment for why it is out of line). */
+    private static void tanhTail(float[] x, int xOff, float[] y, int yOff, int i, int to) {
+        VectorMask<Float> m = F.indexInRange(i, to);
+        PanamaMath.tanh(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
     }
 
     @Override
@@ -496,11 +510,14 @@ public final class PanamaElementwise implements ElementwiseKernels {
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 PanamaMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
             }
-            if (i < to) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                PanamaMath.exp(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-            }
+            if (i < to) expTail(x, xOff, y, yOff, i, to);
         });
+    }
+
+    /** The masked last vector of a {@code exp} range (see the class comment for why it is out of line). */
+    private static void expTail(float[] x, int xOff, float[] y, int yOff, int i, int to) {
+        VectorMask<Float> m = F.indexInRange(i, to);
+        PanamaMath.exp(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
     }
 
     @Override
@@ -515,10 +532,13 @@ public final class PanamaElementwise implements ElementwiseKernels {
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 PanamaMath.erf(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
             }
-            if (i < to) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                PanamaMath.erf(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-            }
+            if (i < to) erfTail(x, xOff, y, yOff, i, to);
         });
+    }
+
+    /** The masked last vector of a {@code erf} range (see the class comment for why it is out of line). */
+    private static void erfTail(float[] x, int xOff, float[] y, int yOff, int i, int to) {
+        VectorMask<Float> m = F.indexInRange(i, to);
+        PanamaMath.erf(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
     }
 }
