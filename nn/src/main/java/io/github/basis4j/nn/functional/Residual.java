@@ -4,14 +4,13 @@ import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.simd.Tensor;
+import io.github.basis4j.simd.ops.Elementwise;
 
 /**
  * The residual sum {@code out = a + b} of two tensors of the same shape ({@code out += shortcut} in a
  * ResNet block, {@code x = x + token_mixer(norm(x))} in a MetaFormer block, a sum of regulariser terms).
  * There is no broadcasting: shapes must match exactly.
- *
- * <p>simd-core has no elementwise facade yet, so the sum and its backward (the gradient flows unchanged to
- * both operands) are plain loops here.
+ * The gradient flows unchanged to both operands.
  */
 public final class Residual {
     private Residual() {
@@ -23,25 +22,15 @@ public final class Residual {
         if (!a.shape().equals(b.shape())) {
             throw new IllegalArgumentException("add: b must have the shape of a " + a.shape() + " (no broadcasting), got " + b.shape());
         }
-        Tensor av = a.value(), bv = b.value();
-        Tensor y = Tensor.zeros(av.shape());
-        float[] yd = y.data(), ad = av.data(), bd = bv.data();
-        int aOff = av.offset(), bOff = bv.offset(), n = y.size();
-        for (int i = 0; i < n; i++) yd[i] = ad[aOff + i] + bd[bOff + i];
+        Tensor y = Elementwise.add(a.value(), b.value());
         return Graph.record(y, new Node(a, b) {
             @Override public String name() { return "add"; }
 
             @Override
             protected void backward(Tensor g) {
-                if (needsGrad(0)) accumulate(g, gradOf(0));
-                if (needsGrad(1)) accumulate(g, gradOf(1));
+                if (needsGrad(0)) Elementwise.axpy(1f, g, gradOf(0));
+                if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
             }
         });
-    }
-
-    private static void accumulate(Tensor g, Tensor d) {
-        float[] gd = g.data(), dd = d.data();
-        int gOff = g.offset(), dOff = d.offset(), n = d.size();
-        for (int i = 0; i < n; i++) dd[dOff + i] += gd[gOff + i];
     }
 }
