@@ -26,6 +26,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, HERE)
 import workloads  # noqa: E402
 
@@ -93,7 +94,7 @@ def run_jmh(args, method, shapes, threads, vector, log_dir):
               else "-Dbasis4j.bench.expectBackend=scalar")
     cmd = [args.java, "--sun-misc-unsafe-memory-access=allow", "-jar", args.jar,
            "^" + re.escape(f"{PACKAGE}.{method}") + "$", "-p", "shape=" + ",".join(shapes), *settings,
-           "-foe", "true", "-rf", "json", "-rff", json_path,
+           "-rf", "json", "-rff", json_path,
            "-jvmArgs", f"{FORK_JVM_ARGS} -Dbasis4j.threads={threads}", "-jvmArgsAppend", append]
     log(f"JMH  {method} T={threads} {variant}: {len(shapes)} shape(s)")
     started = time.time()
@@ -110,9 +111,18 @@ def run_jmh(args, method, shapes, threads, vector, log_dir):
         with open(json_path) as f:
             results = json.load(f)
     if rc != 0 or len(results) < len(shapes):
-        log(f"JMH  {method} T={threads} {variant} FAILED (exit {rc}); the end of {log_path}:")
+        # Without -foe JMH carries on after a failed shape (a @Setup check that threw), so the other shapes
+        # still get figures; show what went wrong: each failure with the first lines of its stack trace.
+        log(f"JMH  {method} T={threads} {variant} FAILED for {len(shapes) - len(results)} shape(s) (exit {rc}); "
+            f"from {log_path}:")
         with open(log_path) as f:
-            for line in f.readlines()[-40:]:
+            lines = f.readlines()
+        failures = [i for i, line in enumerate(lines) if line.startswith("<failure>")]
+        for i in failures:
+            for context in lines[i + 2:i + 5]:
+                log("     | " + context.rstrip())
+        if not failures:
+            for line in lines[-20:]:
                 log("     | " + line.rstrip())
     log(f"     {time.time() - started:.0f} s")
     for r in results:
@@ -151,7 +161,7 @@ def fmt_ratio(v):
     return "-" if v is None else f"{v:.2f}x"
 
 
-def build_rows(selected, threads, java, torch, status):
+def build_rows(selected, threads, java, torch, status, attempted):
     """One row per workload and thread count; each cell already formatted, plus the raw numbers."""
     ref_columns = sorted({ref.split(".")[0] for w in selected for ref in w.java_refs})
     header = ["workload", "T", "ours ms", "ours GFLOP/s", "PyTorch ms", "PyTorch GFLOP/s", "ratio",
@@ -171,10 +181,12 @@ def build_rows(selected, threads, java, torch, status):
             scaling = one / ours if t > 1 and one and ours else None
             plain = java.get((w.ours, w.shape, 1, "plain")) if t == 1 else None
             ours_cell = fmt_ms(ours) if ours is not None else status.get(w.ours, "FAILED")
+            plain_cell = "" if t != 1 else fmt_ms(plain) if plain is not None else (
+                "FAILED" if (w.ours, "plain") in attempted else "-")
             ref_cell = fmt_ms(ref_ms) + (f" (T{ref_t})" if ref_t is not None and ref_t != t else "")
             row = [w.label, str(t), ours_cell, fmt_gflops(w.flops, ours), ref_cell,
                    fmt_gflops(w.flops, ref_ms), fmt_ratio(ratio), fmt_ratio(scaling),
-                   fmt_ms(plain) if t == 1 else ""]
+                   plain_cell]
             record = {"workload": w.label, "key": w.key, "threads": t, "flops": w.flops, "ours_ms": ours,
                       "pytorch_ms": ref_ms, "pytorch_threads": ref_t, "ratio": ratio, "scaling": scaling,
                       "fallback_ms": plain}
@@ -186,6 +198,11 @@ def build_rows(selected, threads, java, torch, status):
                 record[ref + "_ms"] = ref_java
             rows.append(row)
             raw.append(record)
+    if not any(w.flops for w in selected):
+        # FFT-only selections have no FLOP counts: leave out the two GFLOP/s columns rather than fill them with "-".
+        keep = [i for i, name in enumerate(header) if not name.endswith("GFLOP/s")]
+        header = [header[i] for i in keep]
+        rows = [[r[i] for i in keep] for r in rows]
     return header, rows, raw
 
 
@@ -275,14 +292,16 @@ def main():
             log(f"JMH  {method}: not in benchmarks.jar (not written yet); its column reads 'not built'")
     ours_methods = {w.ours for w in selected}
 
-    jmh_raw, failed = [], False
+    jmh_raw, failed, attempted_runs = [], False, set()
     for t in args.threads:
         for method, shapes in plan.items():
             if method in available:
                 jmh_raw += run_jmh(args, method, shapes, t, True, log_dir)
-    if not args.no_plain:
+    # The plain fork runs at T=1 only: it shows what the vector module buys, not how the fallback scales.
+    if not args.no_plain and 1 in args.threads:
         for method, shapes in plan.items():
             if method in available and method in ours_methods:
+                attempted_runs.add((method, "plain"))
                 jmh_raw += run_jmh(args, method, shapes, 1, False, log_dir)
     java = {}
     for r in jmh_raw:
@@ -292,7 +311,8 @@ def main():
         java[(b["method"], r["params"]["shape"], b["threads"], b["variant"])] = r["primaryMetric"]["score"]
     for method, shapes in plan.items():
         if method in available:
-            expected = len(shapes) * (len(args.threads) + (0 if args.no_plain or method not in ours_methods else 1))
+            plain_runs = 0 if args.no_plain or 1 not in args.threads or method not in ours_methods else 1
+            expected = len(shapes) * (len(args.threads) + plain_runs)
             got = sum(1 for k in java if k[0] == method)
             failed |= got < expected
 
@@ -304,7 +324,7 @@ def main():
             failed |= not ok
     torch = {(r["benchmark"], r["shape"], r["threads"]): r["ms"] for r in torch_records}
 
-    header, rows, raw_rows = build_rows(selected, args.threads, java, torch, status)
+    header, rows, raw_rows = build_rows(selected, args.threads, java, torch, status, attempted_runs)
     table = render_text(header, rows)
     jdk = next((f"{r['jdkVersion']} ({r['vmName']})" for r in jmh_raw), "unknown")
     blas = sorted({r.get("blas", "unknown") for r in torch_records})
@@ -320,7 +340,7 @@ def main():
     warnings = []
     if args.smoke:
         warnings.append("SMOKE RUN: one short iteration per workload to check the pipeline; the figures mean nothing.")
-    if any("/blas/" in b for b in blas):
+    if any("/blas/" in b for b in blas) and any(w.kind.torch == "mm" for w in selected):
         warnings.append("PyTorch ran on the reference BLAS (libblas3), not OpenBLAS as in PERF.md: its GEMM figures"
                         " are not representative. Install libopenblas0 (apt-get install libopenblas0) and run again.")
     if failed:
