@@ -194,7 +194,8 @@ def build_rows(selected, threads, java, torch, status, attempted):
                 method = next((r for r in w.java_refs if r.startswith(ref + ".")), None)
                 ref_java = java.get((method, w.shape, t, "vector")) if method else None
                 ref_ratio = ref_java / ours if ours and ref_java else None
-                row += [fmt_ms(ref_java), fmt_ratio(ref_ratio)]
+                ref_cell = "-" if method is None else fmt_ms(ref_java) if ref_java is not None else status.get(method, "FAILED")
+                row += [ref_cell, fmt_ratio(ref_ratio)]
                 record[ref + "_ms"] = ref_java
             rows.append(row)
             raw.append(record)
