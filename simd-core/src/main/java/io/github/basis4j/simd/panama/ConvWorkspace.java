@@ -16,7 +16,11 @@ final class ConvWorkspace {
     static final int COLUMNS = 2;
     /** One band of output pixels, computed before being added into a gradient. */
     static final int BAND_OUTPUT = 3;
-    private static final int FLOAT_SLOTS = 4;
+    /** Packed channel blocks of depthwise input rows, weights and one output row. */
+    static final int DEPTHWISE = 4;
+    /** Per-chunk gradient partials, filled by the caller before the parallel loop and read after it. */
+    static final int PARTIALS_SHARED = 5;
+    private static final int FLOAT_SLOTS = 6;
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[FLOAT_SLOTS][0]);
     private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);

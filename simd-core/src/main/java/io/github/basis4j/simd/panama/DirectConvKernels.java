@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Forward tiles compute R output pixels × V vectors of output channels, summing over the taps
  * {@code (i, j, ci)}; weight-gradient tiles compute R consecutive input channels of one tap × V vectors
- * of output channels, summing over a band of pixels. Tiles: 6 × 2 vectors (12 accumulators: per tap
+ * of output channels, summing over a band of pixels. Tiles: 8 × 2 vectors where the species is 512-bit
+ * (AVX-512: 32 registers, see {@link #WIDE_TILES}), then 6 × 2 vectors (12 accumulators: per tap
  * 2 weight loads and 6 broadcasts feed 12 FMAs, so the FMA units, not the load ports, bound it) and
  * 8 × 1 vector (for the last, possibly partial, vector of channels: with 16 channels in one 512-bit
  * vector this is the whole layer, so it still keeps 8 independent FMA chains in flight). Single-pixel /
@@ -24,6 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class DirectConvKernels {
     private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
     private static final int L = F.length();
+    /**
+     * Whether the 8 × 2 tiles fit the register file: 512-bit vectors mean AVX-512 and its 32 vector
+     * registers; narrower species may run on AVX2's 16, where 16 accumulators would spill.
+     */
+    static final boolean WIDE_TILES = F.vectorBitSize() >= 512;
 
     /**
      * Tap geometry shared by the tiles of one call.
@@ -88,6 +94,62 @@ final class DirectConvKernels {
         store2(a30, a31, y, yOff + 3 * ldy);
         store2(a40, a41, y, yOff + 4 * ldy);
         store2(a50, a51, y, yOff + 5 * ldy);
+    }
+
+    /**
+     * Eight output pixels × 2 vectors of channels, as {@link #forward6x2}: 16 accumulators, which with 32
+     * vector registers (AVX-512) leave room for the two weight vectors and a broadcast, and per tap feed 16
+     * FMAs from 2 weight loads and 8 broadcasts instead of 12 from 2 and 6.
+     */
+    static void forward8x2(Taps t, float[] x, int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7,
+                           float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int ldy) {
+        FloatVector b0 = FloatVector.fromArray(F, bias, bOff);
+        FloatVector b1 = FloatVector.fromArray(F, bias, bOff + L);
+        FloatVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+        FloatVector a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1;
+        int kw = t.kw(), icg = t.icg(), ldw = t.ldw();
+        for (int i = 0; i < t.kh(); i++) {
+            for (int j = 0; j < kw; j++) {
+                int d = i * t.rowStep() + j * t.colStep();
+                int wk = wOff + (i * kw + j) * icg * ldw;
+                for (int ci = 0; ci < icg; ci++, wk += ldw) {
+                    FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
+                    int e = d + ci;
+                    FloatVector v = FloatVector.broadcast(F, x[x0 + e]);
+                    a00 = v.fma(w0, a00);
+                    a01 = v.fma(w1, a01);
+                    v = FloatVector.broadcast(F, x[x1 + e]);
+                    a10 = v.fma(w0, a10);
+                    a11 = v.fma(w1, a11);
+                    v = FloatVector.broadcast(F, x[x2 + e]);
+                    a20 = v.fma(w0, a20);
+                    a21 = v.fma(w1, a21);
+                    v = FloatVector.broadcast(F, x[x3 + e]);
+                    a30 = v.fma(w0, a30);
+                    a31 = v.fma(w1, a31);
+                    v = FloatVector.broadcast(F, x[x4 + e]);
+                    a40 = v.fma(w0, a40);
+                    a41 = v.fma(w1, a41);
+                    v = FloatVector.broadcast(F, x[x5 + e]);
+                    a50 = v.fma(w0, a50);
+                    a51 = v.fma(w1, a51);
+                    v = FloatVector.broadcast(F, x[x6 + e]);
+                    a60 = v.fma(w0, a60);
+                    a61 = v.fma(w1, a61);
+                    v = FloatVector.broadcast(F, x[x7 + e]);
+                    a70 = v.fma(w0, a70);
+                    a71 = v.fma(w1, a71);
+                }
+            }
+        }
+        store2(a00, a01, y, yOff);
+        store2(a10, a11, y, yOff + ldy);
+        store2(a20, a21, y, yOff + 2 * ldy);
+        store2(a30, a31, y, yOff + 3 * ldy);
+        store2(a40, a41, y, yOff + 4 * ldy);
+        store2(a50, a51, y, yOff + 5 * ldy);
+        store2(a60, a61, y, yOff + 6 * ldy);
+        store2(a70, a71, y, yOff + 7 * ldy);
     }
 
     private static void store2(FloatVector a0, FloatVector a1, float[] y, int off) {
@@ -201,6 +263,63 @@ final class DirectConvKernels {
         a41.intoArray(dw, dwOff + 4 * ldw + L);
         a50.intoArray(dw, dwOff + 5 * ldw);
         a51.intoArray(dw, dwOff + 5 * ldw + L);
+    }
+
+    /** Weight-gradient tile of eight consecutive input channels × 2 vectors, as {@link #gradWeight6x2} (see {@link #forward8x2}). */
+    static void gradWeight8x2(float[] x, int[] xb, int xd, int count, float[] dy, int dyOff, int ldy,
+                              float[] dw, int dwOff, int ldw) {
+        FloatVector a00 = FloatVector.fromArray(F, dw, dwOff), a01 = FloatVector.fromArray(F, dw, dwOff + L);
+        FloatVector a10 = FloatVector.fromArray(F, dw, dwOff + ldw), a11 = FloatVector.fromArray(F, dw, dwOff + ldw + L);
+        FloatVector a20 = FloatVector.fromArray(F, dw, dwOff + 2 * ldw), a21 = FloatVector.fromArray(F, dw, dwOff + 2 * ldw + L);
+        FloatVector a30 = FloatVector.fromArray(F, dw, dwOff + 3 * ldw), a31 = FloatVector.fromArray(F, dw, dwOff + 3 * ldw + L);
+        FloatVector a40 = FloatVector.fromArray(F, dw, dwOff + 4 * ldw), a41 = FloatVector.fromArray(F, dw, dwOff + 4 * ldw + L);
+        FloatVector a50 = FloatVector.fromArray(F, dw, dwOff + 5 * ldw), a51 = FloatVector.fromArray(F, dw, dwOff + 5 * ldw + L);
+        FloatVector a60 = FloatVector.fromArray(F, dw, dwOff + 6 * ldw), a61 = FloatVector.fromArray(F, dw, dwOff + 6 * ldw + L);
+        FloatVector a70 = FloatVector.fromArray(F, dw, dwOff + 7 * ldw), a71 = FloatVector.fromArray(F, dw, dwOff + 7 * ldw + L);
+        for (int t = 0; t < count; t++) {
+            int e = xb[t] + xd, yo = dyOff + t * ldy;
+            FloatVector d0 = FloatVector.fromArray(F, dy, yo), d1 = FloatVector.fromArray(F, dy, yo + L);
+            FloatVector v = FloatVector.broadcast(F, x[e]);
+            a00 = v.fma(d0, a00);
+            a01 = v.fma(d1, a01);
+            v = FloatVector.broadcast(F, x[e + 1]);
+            a10 = v.fma(d0, a10);
+            a11 = v.fma(d1, a11);
+            v = FloatVector.broadcast(F, x[e + 2]);
+            a20 = v.fma(d0, a20);
+            a21 = v.fma(d1, a21);
+            v = FloatVector.broadcast(F, x[e + 3]);
+            a30 = v.fma(d0, a30);
+            a31 = v.fma(d1, a31);
+            v = FloatVector.broadcast(F, x[e + 4]);
+            a40 = v.fma(d0, a40);
+            a41 = v.fma(d1, a41);
+            v = FloatVector.broadcast(F, x[e + 5]);
+            a50 = v.fma(d0, a50);
+            a51 = v.fma(d1, a51);
+            v = FloatVector.broadcast(F, x[e + 6]);
+            a60 = v.fma(d0, a60);
+            a61 = v.fma(d1, a61);
+            v = FloatVector.broadcast(F, x[e + 7]);
+            a70 = v.fma(d0, a70);
+            a71 = v.fma(d1, a71);
+        }
+        a00.intoArray(dw, dwOff);
+        a01.intoArray(dw, dwOff + L);
+        a10.intoArray(dw, dwOff + ldw);
+        a11.intoArray(dw, dwOff + ldw + L);
+        a20.intoArray(dw, dwOff + 2 * ldw);
+        a21.intoArray(dw, dwOff + 2 * ldw + L);
+        a30.intoArray(dw, dwOff + 3 * ldw);
+        a31.intoArray(dw, dwOff + 3 * ldw + L);
+        a40.intoArray(dw, dwOff + 4 * ldw);
+        a41.intoArray(dw, dwOff + 4 * ldw + L);
+        a50.intoArray(dw, dwOff + 5 * ldw);
+        a51.intoArray(dw, dwOff + 5 * ldw + L);
+        a60.intoArray(dw, dwOff + 6 * ldw);
+        a61.intoArray(dw, dwOff + 6 * ldw + L);
+        a70.intoArray(dw, dwOff + 7 * ldw);
+        a71.intoArray(dw, dwOff + 7 * ldw + L);
     }
 
     /** Weight-gradient tile of eight consecutive input channels × one vector ({@code m} selects the live lanes). */

@@ -12,7 +12,7 @@ import io.github.basis4j.simd.spi.SpectralKernels;
 
 /** The Vector API backend; its species is {@link PanamaSpecies#FLOAT}. */
 public final class PanamaBackend implements Backend {
-    private final GemmKernels gemm = new io.github.basis4j.simd.scalar.ScalarGemm();
+    private final GemmKernels gemm = new PanamaGemm();
     private final ConvKernels conv = new PanamaConvolutions(gemm);
     private final PoolKernels pool = new PanamaPooling();
     private final ElementwiseKernels elementwise = new PanamaElementwise();

@@ -258,6 +258,13 @@ public final class PanamaConvolutions implements ConvKernels {
                 for (; o + 2 * L <= ocg; o += 2 * L) {
                     int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
+                    if (DirectConvKernels.WIDE_TILES) {
+                        for (; k + 8 <= cnt; k += 8) {
+                            DirectConvKernels.forward8x2(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
+                                    xb[k + 4] + gx, xb[k + 5] + gx, xb[k + 6] + gx, xb[k + 7] + gx, w, wc, bias, bc,
+                                    out, yc + k * oc, oc);
+                        }
+                    }
                     for (; k + 6 <= cnt; k += 6) {
                         DirectConvKernels.forward6x2(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
                                 xb[k + 4] + gx, xb[k + 5] + gx, w, wc, bias, bc, out, yc + k * oc, oc);
@@ -455,6 +462,12 @@ public final class PanamaConvolutions implements ConvKernels {
                         int o = 0;
                         for (; o + 2 * L <= ocg; o += 2 * L) {
                             int ci = 0;
+                            if (DirectConvKernels.WIDE_TILES) {
+                                for (; ci + 8 <= icg; ci += 8) {
+                                    DirectConvKernels.gradWeight8x2(x, xb, xd + ci, cnt, dy, dyBand + grp * ocg + o, oc,
+                                            part, wr + ci * oc + o, oc);
+                                }
+                            }
                             for (; ci + 6 <= icg; ci += 6) {
                                 DirectConvKernels.gradWeight6x2(x, xb, xd + ci, cnt, dy, dyBand + grp * ocg + o, oc,
                                         part, wr + ci * oc + o, oc);
@@ -520,35 +533,34 @@ public final class PanamaConvolutions implements ConvKernels {
 
     // ---- depthwise --------------------------------------------------------------------------------------
 
-    private static int depthwiseRowGrain(Conv2dGeometry g) {
-        return Math.max(1, DEPTHWISE_CHUNK_ELEMENTS / Math.max(1, g.ow() * g.c()));
+    /** Per-thread depthwise scratch: packed input rows, then packed weights and bias, then one packed output row. */
+    private static float[] depthwiseScratch(Conv2dGeometry g) {
+        int rows = DepthwiseKernels.packedRows(g, DepthwiseKernels.bandRows(g)) * DepthwiseKernels.packedRowStride(g);
+        return ConvWorkspace.floats(ConvWorkspace.DEPTHWISE, rows + DepthwiseKernels.packedWeightSize(g) + g.ow() * L);
     }
 
     @Override
     public void depthwiseConv2dForward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias,
                                        int biasOff, float[] y, int yOff) {
         assert g.isDepthwise();
-        depthwiseForward(g, x, xOff, w, wOff, bias, biasOff, y, yOff, false);
-    }
-
-    /**
-     * Depthwise forward by rows; {@code accumulate} (the stride-1 input gradient) computes each row into a
-     * per-thread buffer and adds it into y, so the row kernel has a single behaviour.
-     */
-    private static void depthwiseForward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] biasOrNull,
-                                         int biasOffOrAny, float[] y, int yOff, boolean accumulate) {
-        int oh = g.oh(), rowLen = g.ow() * g.c();
-        float[] bias = biasOrNull == null ? new float[g.c()] : biasOrNull;
-        int biasOff = biasOrNull == null ? 0 : biasOffOrAny;
-        Parallel.forRange(g.n() * oh, depthwiseRowGrain(g), (from, to) -> {
-            float[] row = accumulate ? ConvWorkspace.floats(ConvWorkspace.BAND_OUTPUT, rowLen) : null;
-            for (int r = from; r < to; r++) {
-                int yRow = yOff + r * rowLen;
-                if (accumulate) {
-                    DepthwiseKernels.forwardRow(g, r / oh, r % oh, x, xOff, w, wOff, bias, biasOff, row, 0);
-                    addInto(row, 0, y, yRow, rowLen);
-                } else {
-                    DepthwiseKernels.forwardRow(g, r / oh, r % oh, x, xOff, w, wOff, bias, biasOff, y, yRow);
+        if (g.n() == 0) return;
+        // One task per (image, band of rows, channel block); each writes its own output elements.
+        int blocks = DepthwiseKernels.channelBlocks(g), bands = DepthwiseKernels.bands(g);
+        int bandRows = DepthwiseKernels.bandRows(g), oh = g.oh(), rowLen = g.ow() * g.c();
+        int packed = DepthwiseKernels.packedRows(g, bandRows) * DepthwiseKernels.packedRowStride(g);
+        int rowPacked = g.strideH() * DepthwiseKernels.packedRowStride(g), image = g.h() * g.w() * g.c();
+        Parallel.forRange(g.n() * bands * blocks, 1, (from, to) -> {
+            float[] s = depthwiseScratch(g);
+            int wp = packed, out = packed + DepthwiseKernels.packedWeightSize(g);
+            for (int task = from; task < to; task++) {
+                int cb = (task % blocks) * L, band = (task / blocks) % bands, b = task / (blocks * bands);
+                int p0 = band * bandRows, p1 = Math.min(oh, p0 + bandRows);
+                DepthwiseKernels.packWeights(g, w, wOff, bias, biasOff, cb, false, s, wp);
+                DepthwiseKernels.packRows(g, x, xOff + b * image, cb, p0 * g.strideH() - g.padH(),
+                        DepthwiseKernels.packedRows(g, p1 - p0), s, 0);
+                for (int p = p0; p < p1; p++) {
+                    DepthwiseKernels.forwardRow(g, s, (p - p0) * rowPacked, s, wp, s, out);
+                    DepthwiseKernels.storeRow(g, s, out, cb, y, yOff + (b * oh + p) * rowLen);
                 }
             }
         });
@@ -558,39 +570,79 @@ public final class PanamaConvolutions implements ConvKernels {
     public void depthwiseConv2dBackwardInput(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff,
                                              float[] dx, int dxOff) {
         assert g.isDepthwise();
+        if (g.n() == 0) return;
         Conv2dGeometry t = transposed(g);
-        if (t != null) {
-            // Stride 1: a depthwise forward of dy with the flipped filters, using the 8-pixel tiles.
-            int kh = g.kh(), kw = g.kw(), c = g.c();
-            float[] flipped = new float[kh * kw * c];
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++) {
-                    System.arraycopy(w, wOff + ((kh - 1 - i) * kw + (kw - 1 - j)) * c, flipped, (i * kw + j) * c, c);
-                }
-            }
-            depthwiseForward(t, dy, dyOff, flipped, 0, null, 0, dx, dxOff, true);
+        if (t == null) {
+            int h = g.h();
+            Parallel.forRange(g.n() * h, depthwiseRowGrain(g), (from, to) -> {
+                for (int r = from; r < to; r++) DepthwiseKernels.backwardInputRow(g, r / h, r % h, dy, dyOff, w, wOff, dx, dxOff);
+            });
             return;
         }
-        int h = g.h();
-        Parallel.forRange(g.n() * h, depthwiseRowGrain(g), (from, to) -> {
-            for (int r = from; r < to; r++) DepthwiseKernels.backwardInputRow(g, r / h, r % h, dy, dyOff, w, wOff, dx, dxOff);
+        // Stride 1: the depthwise forward of dy with the flipped filters, added into dx.
+        int blocks = DepthwiseKernels.channelBlocks(t), bands = DepthwiseKernels.bands(t);
+        int bandRows = DepthwiseKernels.bandRows(t), oh = t.oh(), rowLen = t.ow() * t.c();
+        int packed = DepthwiseKernels.packedRows(t, bandRows) * DepthwiseKernels.packedRowStride(t);
+        int rowPacked = DepthwiseKernels.packedRowStride(t), image = t.h() * t.w() * t.c();
+        Parallel.forRange(t.n() * bands * blocks, 1, (from, to) -> {
+            float[] s = depthwiseScratch(t);
+            int wp = packed, out = packed + DepthwiseKernels.packedWeightSize(t);
+            for (int task = from; task < to; task++) {
+                int cb = (task % blocks) * L, band = (task / blocks) % bands, b = task / (blocks * bands);
+                int p0 = band * bandRows, p1 = Math.min(oh, p0 + bandRows);
+                DepthwiseKernels.packWeights(t, w, wOff, null, 0, cb, true, s, wp);
+                DepthwiseKernels.packRows(t, dy, dyOff + b * image, cb, p0 - t.padH(),
+                        DepthwiseKernels.packedRows(t, p1 - p0), s, 0);
+                for (int p = p0; p < p1; p++) {
+                    DepthwiseKernels.forwardRow(t, s, (p - p0) * rowPacked, s, wp, s, out);
+                    DepthwiseKernels.addRow(t, s, out, cb, dx, dxOff + (b * oh + p) * rowLen);
+                }
+            }
         });
+    }
+
+    private static int depthwiseRowGrain(Conv2dGeometry g) {
+        return Math.max(1, DEPTHWISE_CHUNK_ELEMENTS / Math.max(1, g.ow() * g.c()));
     }
 
     @Override
     public void depthwiseConv2dBackwardWeight(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff,
                                               float[] dw, int dwOff, float[] dBias, int dBiasOff) {
         assert g.isDepthwise();
-        int oh = g.oh(), c = g.c(), wsize = g.kh() * g.kw() * c, per = wsize + c;
-        int rows = g.n() * oh;
-        int grain = Math.max(depthwiseRowGrain(g), (rows + MAX_PARTIALS - 1) / MAX_PARTIALS);
-        int chunks = Parallel.chunkCount(rows, grain);
-        float[] part = new float[chunks * per];
-        Parallel.forChunks(rows, grain, (chunk, from, to) -> {
-            for (int r = from; r < to; r++) {
-                DepthwiseKernels.backwardWeightRow(g, r / oh, r % oh, x, xOff, dy, dyOff, part, chunk * per, chunk * per + wsize);
+        if (g.n() == 0) return;
+        // One task per (channel block, band of rows), each summing over all images into its own packed
+        // partial; partials are then added per block in band order, so any thread count gives the same bits.
+        int blocks = DepthwiseKernels.channelBlocks(g), bands = DepthwiseKernels.bands(g);
+        int bandRows = DepthwiseKernels.bandRows(g), oh = g.oh(), ow = g.ow(), c = g.c(), taps = g.kh() * g.kw();
+        int packed = DepthwiseKernels.packedRows(g, bandRows) * DepthwiseKernels.packedRowStride(g);
+        int rowPacked = g.strideH() * DepthwiseKernels.packedRowStride(g), image = g.h() * g.w() * c;
+        int per = DepthwiseKernels.packedWeightSize(g), tasks = blocks * bands;
+        float[] part = ConvWorkspace.floats(ConvWorkspace.PARTIALS_SHARED, tasks * per);
+        Arrays.fill(part, 0, tasks * per, 0f);
+        Parallel.forRange(tasks, 1, (from, to) -> {
+            float[] s = depthwiseScratch(g);
+            int dyRow = packed + per;
+            for (int task = from; task < to; task++) {
+                int cb = (task / bands) * L, band = task % bands;
+                int p0 = band * bandRows, p1 = Math.min(oh, p0 + bandRows);
+                for (int b = 0; b < g.n(); b++) {
+                    DepthwiseKernels.packRows(g, x, xOff + b * image, cb, p0 * g.strideH() - g.padH(),
+                            DepthwiseKernels.packedRows(g, p1 - p0), s, 0);
+                    for (int p = p0; p < p1; p++) {
+                        DepthwiseKernels.packPixels(dy, dyOff + (b * oh + p) * ow * c, c, cb, ow, s, dyRow);
+                        DepthwiseKernels.backwardWeightRow(g, s, (p - p0) * rowPacked, s, dyRow, part, task * per);
+                    }
+                }
             }
         });
-        addPartials(part, chunks, wsize, c, dw, dwOff, dBias, dBiasOff);
+        for (int task = 0; task < tasks; task++) {
+            int cb = (task / bands) * L, n = Math.min(L, c - cb), pp = task * per;
+            for (int t = 0; t < taps; t++) {
+                for (int l = 0; l < n; l++) dw[dwOff + t * c + cb + l] += part[pp + t * L + l];
+            }
+            if (dBias != null) {
+                for (int l = 0; l < n; l++) dBias[dBiasOff + cb + l] += part[pp + taps * L + l];
+            }
+        }
     }
 }

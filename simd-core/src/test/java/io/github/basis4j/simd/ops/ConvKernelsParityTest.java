@@ -75,9 +75,18 @@ class ConvKernelsParityTest {
             cases.add(ConvCase.of(2, 11, 9, ch, ch, 3, 1, 1, 1, ch));
         }
         cases.add(ConvCase.of(1, 20, 20, 12, 40, 3, 1, 1, 1, 1));   // > one band of pixels, single image
+        // 14 pixels and 20 input channels: an 8 x 2 tile, then the 6 x 2 tile and single-channel tails.
+        cases.add(ConvCase.of(1, 7, 2, 20, 40, 3, 1, 1, 1, 1));
         cases.add(ConvCase.of(1, 21, 23, 32, 32, 7, 2, 3, 1, 32));  // depthwise, stride 2 (gather backward)
         cases.add(ConvCase.of(1, 9, 9, 8, 8, 3, 1, 4, 1, 8));       // padding beyond the kernel's reach
         cases.add(ConvCase.of(1, 9, 9, 8, 12, 3, 1, 4, 1, 1));
+        // Depthwise channel blocks: several row bands, 8-pixel tiles with tails, a partial last block, the
+        // 7-wide register kernel (stride 1, dilation 1) and the generic tile (dilation 2, kernel 5, 3×7).
+        cases.add(ConvCase.of(2, 37, 19, 17, 17, 7, 1, 3, 1, 17));
+        cases.add(ConvCase.of(1, 20, 27, 33, 33, 7, 1, 2, 1, 33));
+        cases.add(ConvCase.of(1, 19, 21, 20, 20, 7, 1, 6, 2, 20));
+        cases.add(ConvCase.of(2, 18, 18, 16, 16, 5, 1, 2, 1, 16));
+        cases.add(new ConvCase(1, 18, 20, 9, 9, 3, 7, 1, 1, 1, 3, 1, 1, 9));
         return cases;
     }
 
@@ -125,6 +134,7 @@ class ConvKernelsParityTest {
                 ConvCase.of(3, 9, 9, 16, 24, 3, 2, 1, 1, 2),        // stride 2: col2im backward
                 ConvCase.of(2, 20, 20, 16, 32, 1, 1, 0, 1, 1),      // pointwise: GEMM
                 ConvCase.of(1, 30, 30, 40, 40, 7, 1, 3, 1, 40),     // depthwise, many row chunks
+                ConvCase.of(3, 37, 19, 17, 17, 7, 1, 3, 1, 17),     // depthwise, band partials over images
                 ConvCase.of(2, 15, 15, 20, 20, 3, 2, 1, 1, 20),     // depthwise, gather backward
                 ConvCase.of(2, 3, 3, 2048, 16, 3, 2, 1, 1, 1));     // im2col + GEMM
         ConvKernels k = BackendPair.underTest().conv();

@@ -1,0 +1,44 @@
+package io.github.basis4j.simd.panama;
+
+/**
+ * Per-thread scratch for {@link PanamaGemm}: the packed A block and the packed B block of the tile a
+ * thread is working on.
+ *
+ * <p>Each thread (the caller or a {@code Parallel} worker) owns one workspace, so panels are never
+ * shared and never allocated per call: a buffer grows to the largest block the thread has seen and is
+ * then reused. The sizes are bounded by the tile and k-block sizes of {@link PanamaGemm}, so a workspace
+ * holds at most a few hundred KiB per thread.
+ */
+final class GemmWorkspace {
+    private static final ThreadLocal<GemmWorkspace> CURRENT = ThreadLocal.withInitial(GemmWorkspace::new);
+
+    private float[] aPanels = new float[0];
+    private float[] bPanels = new float[0];
+    private float[] accumulators = new float[0];
+
+    private GemmWorkspace() {
+    }
+
+    /** This thread's workspace. */
+    static GemmWorkspace get() {
+        return CURRENT.get();
+    }
+
+    /** A buffer of at least {@code size} floats for packed A; its contents are unspecified. */
+    float[] aPanels(int size) {
+        if (aPanels.length < size) aPanels = new float[size];
+        return aPanels;
+    }
+
+    /** A buffer of at least {@code size} floats for packed B; its contents are unspecified. */
+    float[] bPanels(int size) {
+        if (bPanels.length < size) bPanels = new float[size];
+        return bPanels;
+    }
+
+    /** A buffer of at least {@code size} floats for one micro-kernel's accumulator tile. */
+    float[] accumulators(int size) {
+        if (accumulators.length < size) accumulators = new float[size];
+        return accumulators;
+    }
+}

@@ -1,0 +1,408 @@
+package io.github.basis4j.simd.panama;
+
+import io.github.basis4j.simd.Parallel;
+import io.github.basis4j.simd.spi.GemmKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link GemmKernels}: {@code C = alpha · op(A) · op(B) + beta · C} on row-major arrays, with
+ * packed panels, cache blocking and a register-blocked FMA micro-kernel. Its scalar twin and test
+ * oracle is {@code ScalarGemm}; both have the same BLAS semantics.
+ *
+ * <h2>Blocking</h2>
+ * C is cut into tiles of at most {@link #TILE_M} × {@link #TILE_N} elements, one {@link Parallel} chunk
+ * each. A thread computes its tile block by block along k ({@link #KC} deep at most):
+ * <pre>
+ * for each k-block pc (in ascending order):
+ *     pack op(B)[pc : pc+kc, tile columns] into NR-wide panels     (the B block, ≤ 512 KiB, L2)
+ *     pack op(A)[tile rows, pc : pc+kc]    into MR-tall panels     (the A block, ≤ 192 KiB, L2)
+ *     for each B panel (kc × NR, ≤ 32 KiB, stays in the 48 KiB L1 while …)
+ *         for each A panel (kc × MR, streamed from L2)
+ *             micro-kernel: C[MR × NR] (+)= alpha · Apanel · Bpanel
+ * </pre>
+ * Transposes are absorbed by the packing, so a single micro-kernel serves all four combinations.
+ * When the tile has a single B panel (n ≤ NR, e.g. the im2col shapes with n = 16), each A element
+ * would be used once per packing, so A is not packed: the kernels read op(A) in place through a row
+ * and a depth stride.
+ *
+ * <h2>Packed layouts</h2>
+ * A panel {@code ip} (rows {@code ip..ip+MR} of the tile) holds element (row {@code ip+r}, depth
+ * {@code p}) at {@code ap[ip·kc + p·MR + r]}; rows past m are zero. B panel {@code jp} (columns
+ * {@code jp..jp+w}) holds (depth {@code p}, column {@code jp+j}) at {@code bp[jp·kc + p·w + j]} with
+ * width {@code w = NR}, except that a last panel of at most {@link #L} live columns is packed
+ * narrow, {@code w = L}; columns past n are zero. One k step of the micro-kernel thus reads MR
+ * consecutive floats of A and w consecutive floats of B.
+ *
+ * <h2>Micro-kernel tile</h2>
+ * {@link #MR} = 8 rows × {@link #NR} = 2 vectors (32 columns at 512 bits, 16 at 256, 8 at 128). Each k
+ * step loads 2 B vectors, broadcasts 8 A values and issues 16 FMAs into 16 named accumulators. Why
+ * this tile: 16 independent accumulators cover the FMA latency (4 cycles × 2 FMA pipes needs ≥ 8);
+ * 16 + 2 + 1 vector registers leave room in AVX-512's 32 so the JIT does not spill; 1.6 FMAs per
+ * load keep the two load ports from limiting; and NR = 32 divides the conv-shaped n = 64 exactly. A
+ * 12 × 2-vector tile (24 accumulators) and a kernel loop unrolled by hand were tried and measured no
+ * faster, so the smaller tile stays. A narrower n (the conv shapes with n = 16, one 512-bit vector)
+ * takes an 8 × 1-vector edge kernel instead of wasting half of every FMA on zero padding.
+ *
+ * <h2>Edges, alpha, beta</h2>
+ * m, n and k are never assumed to be multiples of anything: partial panels are zero-padded when
+ * packed (rows past m of an A read in place repeat a live row instead), and each accumulator tile is
+ * written to C by {@code storeTile} through a row bound and lane masks. alpha and beta are applied in
+ * that store: the first k-block writes {@code alpha·acc + beta·C} (just {@code alpha·acc} when beta is
+ * 0, so C is never read and NaNs in it do not propagate) and later blocks add {@code alpha·acc}.
+ *
+ * <h2>Threading and determinism</h2>
+ * Tiles partition C, so chunks write disjoint outputs. Every element of C is summed over k in the same
+ * order whatever the tile sizes or the thread count — k-blocks of a size that depends on k alone, each
+ * summed in ascending order in one register lane — so 1 and N threads give identical bits.
+ */
+public final class PanamaGemm implements GemmKernels {
+    private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
+    /** Lanes per vector. */
+    private static final int L = F.length();
+    /** Rows of the micro-kernel tile (see the class comment). */
+    static final int MR = 8;
+    /** Columns of the micro-kernel tile: two vectors. */
+    static final int NR = 2 * L;
+    /**
+     * Deepest k-block. A B panel of KC × NR floats is 32 KiB at 512 bits, which leaves the rest of
+     * the 48 KiB L1 for the A panel streaming past it.
+     */
+    static final int KC = 256;
+    /** Most rows of a C tile: a TILE_M × KC A block is 192 KiB, well inside the 1 MiB L2. */
+    static final int TILE_M = 192;
+    /** Most columns of a C tile: a KC × TILE_N B block is 512 KiB, so A and B blocks share the L2. */
+    static final int TILE_N = 512;
+
+    /** Creates the kernels; they hold no state (panels live in per-thread workspaces). */
+    public PanamaGemm() {
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        assert m >= 0 && n >= 0 && k >= 0 : "negative size";
+        assert ldc >= n && lda >= (transA ? m : k) && ldb >= (transB ? k : n) : "leading dimension too small";
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int tileM = balancedTile(m, TILE_M, MR), tileN = balancedTile(n, TILE_N, NR);
+        int tilesM = ceilDiv(m, tileM), tilesN = ceilDiv(n, tileN);
+        // Depth blocks depend on k alone (never on tiles or threads): that fixes each element's summation order.
+        int kc = ceilDiv(k, ceilDiv(k, KC));
+        Parallel.forChunks(tilesM * tilesN, 1, (chunk, from, to) -> {
+            for (int t = from; t < to; t++) {
+                int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
+                tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), k, kc, alpha,
+                        a, transA ? aOff + i0 : aOff + i0 * lda, lda,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                        beta, c, cOff + i0 * ldc + j0, ldc);
+            }
+        });
+    }
+
+    @Override
+    public void sgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    float[] a, int aOff, int lda, int strideA,
+                                    float[] b, int bOff, int ldb, int strideB,
+                                    float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+        // Products too small to split into tiles run one per chunk; bigger ones split themselves. Either
+        // way each product's bits are those of a lone sgemm, so the choice cannot change results.
+        boolean oneTile = m <= TILE_M && n <= TILE_N;
+        boolean disjointC = Math.abs((long) strideC) >= (long) (m - 1) * ldc + n;
+        if (batch > 1 && oneTile && disjointC) {
+            Parallel.forChunks(batch, 1, (chunk, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    sgemm(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                            beta, c, cOff + i * strideC, ldc);
+                }
+            });
+        } else {
+            for (int i = 0; i < batch; i++) {
+                sgemm(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                        beta, c, cOff + i * strideC, ldc);
+            }
+        }
+    }
+
+    /**
+     * One C tile of [mt, nt] at {@code c[cOff]}, over all of k. {@code aOff} and {@code bOff} already point
+     * at the tile's first row of op(A) and first column of op(B).
+     */
+    private static void tile(boolean transA, boolean transB, int mt, int nt, int k, int kcMax, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        GemmWorkspace ws = GemmWorkspace.get();
+        float[] ap = ws.aPanels(roundUp(mt, MR) * kcMax);
+        float[] bp = ws.bPanels(roundUp(nt, NR) * kcMax);
+        float[] acc = ws.accumulators(MR * NR);
+        // With a single B panel every A element is used once per block, so packing A cannot pay for
+        // itself: the kernels then read op(A) where it lies (the n = 16 conv shapes live here).
+        boolean packAPanels = nt > NR;
+        int rowStride = packAPanels || transA ? 1 : lda, depthStride = packAPanels ? MR : transA ? lda : 1;
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            float blockBeta = pc == 0 ? beta : 1f;
+            if (transB) packBTransposed(b, bOff + pc, ldb, kc, nt, bp);
+            else packB(b, bOff + pc * ldb, ldb, kc, nt, bp);
+            if (packAPanels && transA) packATransposed(a, aOff + pc * lda, lda, kc, mt, ap);
+            else if (packAPanels) packA(a, aOff + pc, lda, kc, mt, ap);
+            float[] aSrc = packAPanels ? ap : a;
+            for (int jp = 0; jp < nt; jp += NR) {
+                int nr = Math.min(NR, nt - jp);
+                for (int ip = 0; ip < mt; ip += MR) {
+                    int mr = Math.min(MR, mt - ip);
+                    int aIdx = packAPanels ? ip * kc : transA ? aOff + pc * lda + ip : aOff + ip * lda + pc;
+                    int cIdx = cOff + ip * ldc + jp;
+                    if (nr > L) {
+                        kernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
+                                c, cIdx, ldc);
+                    } else {
+                        narrowKernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
+                                blockBeta, c, cIdx, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Width a B panel of {@code nr} live columns is packed at: NR, or L when one vector holds it. */
+    private static int panelWidth(int nr) {
+        return nr > L ? NR : L;
+    }
+
+    /** Packs op(B) = B, [kc, nt] at {@code b[bOff]} with row stride ldb, into B panels. */
+    private static void packB(float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
+        for (int p = 0; p < kc; p++) {
+            int src = bOff + p * ldb;
+            for (int jp = 0; jp < nt; jp += NR) {
+                int nr = Math.min(NR, nt - jp), w = panelWidth(nr);
+                int dst = jp * kc + p * w;
+                if (nr == NR) {
+                    FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
+                    FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
+                } else {
+                    // Masked-off lanes load as zero, which is the padding the kernels expect.
+                    for (int v = 0; v < w; v += L) {
+                        FloatVector.fromArray(F, b, src + jp + v, F.indexInRange(v, nr)).intoArray(bp, dst + v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B) = Bᵀ, where B is [nt, kc] at {@code b[bOff]} with row stride ldb, into B panels. */
+    private static void packBTransposed(float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
+        for (int jp = 0; jp < nt; jp += NR) {
+            int nr = Math.min(NR, nt - jp), w = panelWidth(nr);
+            int base = jp * kc;
+            for (int j = 0; j < w; j++) {
+                if (j < nr) {
+                    int src = bOff + (jp + j) * ldb;
+                    for (int p = 0; p < kc; p++) bp[base + p * w + j] = b[src + p];
+                } else {
+                    for (int p = 0; p < kc; p++) bp[base + p * w + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(A) = A, [mt, kc] at {@code a[aOff]} with row stride lda, into A panels. */
+    private static void packA(float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
+        for (int ip = 0; ip < mt; ip += MR) {
+            int mr = Math.min(MR, mt - ip);
+            int base = ip * kc;
+            for (int r = 0; r < MR; r++) {
+                if (r < mr) {
+                    int src = aOff + (ip + r) * lda;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                } else {
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(A) = Aᵀ, where A is [kc, mt] at {@code a[aOff]} with row stride lda, into A panels. */
+    private static void packATransposed(float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
+        for (int ip = 0; ip < mt; ip += MR) {
+            int mr = Math.min(MR, mt - ip);
+            int base = ip * kc;
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + p * lda + ip, dst = base + p * MR;
+                int r = 0;
+                for (; r < mr; r++) ap[dst + r] = a[src + r];
+                for (; r < MR; r++) ap[dst + r] = 0f;
+            }
+        }
+    }
+
+    /**
+     * The MR × NR micro-kernel: {@code C[mr, nr] (+)= alpha · A panel · B panel} over kc steps, with
+     * {@code L < nr ≤ NR}. Element (r, p) of the A panel is {@code a[aIdx + r·rowStride + p·depthStride]}:
+     * a packed panel (1, MR) or op(A) in place (lda, 1 or 1, lda). Rows at or past {@code mr} repeat
+     * row 0 and columns at or past {@code nr} are zero padding; neither is stored.
+     */
+    private static void kernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp, int bIdx,
+                               float[] acc, int mr, int nr, float alpha, float beta, float[] c, int cIdx, int ldc) {
+        // Rows past mr repeat row 0: when A is read in place there is no zero padding to fall back on.
+        int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
+        int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
+        int a5 = rowIndex(aIdx, 5, mr, rowStride), a6 = rowIndex(aIdx, 6, mr, rowStride);
+        int a7 = rowIndex(aIdx, 7, mr, rowStride);
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int ai = p * depthStride, bi = bIdx + p * NR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, a[a0 + ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, a[a1 + ai]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, a[a2 + ai]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, a[a3 + ai]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, a[a4 + ai]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, a[a5 + ai]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(F, a[a6 + ai]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(F, a[a7 + ai]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        // Spill the tile through L1 rather than pass 16 vectors to a store helper: a helper the JIT
+        // declined to inline (this method is near its node limit) boxed every vector and fell off the
+        // intrinsics, a tenfold slowdown. The spill costs 16 stores against kc·16 FMAs.
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);
+        c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR);
+        c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR);
+        c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR);
+        c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR);
+        c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR);
+        c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR);
+        c71.intoArray(acc, 7 * NR + L);
+        storeTile(acc, NR, mr, nr, alpha, beta, c, cIdx, ldc);
+    }
+
+    /**
+     * The MR × 1-vector edge kernel for a narrow B panel ({@code nr ≤ L} live columns, packed L wide):
+     * the same loop and A addressing as {@link #kernel} with one B vector per step, so n = 16 at 512 bits
+     * runs without multiplying zero padding.
+     */
+    private static void narrowKernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp,
+                                     int bIdx, float[] acc, int mr, int nr, float alpha, float beta,
+                                     float[] c, int cIdx, int ldc) {
+        int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
+        int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
+        int a5 = rowIndex(aIdx, 5, mr, rowStride), a6 = rowIndex(aIdx, 6, mr, rowStride);
+        int a7 = rowIndex(aIdx, 7, mr, rowStride);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        FloatVector c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+        FloatVector c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+        FloatVector c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int ai = p * depthStride;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bIdx + p * L);
+            c0 = FloatVector.broadcast(F, a[a0 + ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[a1 + ai]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[a2 + ai]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[a3 + ai]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, a[a4 + ai]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, a[a5 + ai]).fma(b0, c5);
+            c6 = FloatVector.broadcast(F, a[a6 + ai]).fma(b0, c6);
+            c7 = FloatVector.broadcast(F, a[a7 + ai]).fma(b0, c7);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+        c4.intoArray(acc, 4 * L);
+        c5.intoArray(acc, 5 * L);
+        c6.intoArray(acc, 6 * L);
+        c7.intoArray(acc, 7 * L);
+        storeTile(acc, L, mr, nr, alpha, beta, c, cIdx, ldc);
+    }
+
+    /**
+     * Writes the accumulator tile {@code acc} ([MR, w] row-major, w = NR or L) to the live
+     * {@code [mr, nr]} corner of C at {@code c[cIdx]}: {@code C = alpha·acc + beta·C}, reading C only
+     * when beta is non-zero; lanes past nr are masked off.
+     */
+    private static void storeTile(float[] acc, int w, int mr, int nr, float alpha, float beta,
+                                  float[] c, int cIdx, int ldc) {
+        FloatVector alphaV = FloatVector.broadcast(F, alpha), betaV = FloatVector.broadcast(F, beta);
+        for (int r = 0; r < mr; r++) {
+            int row = cIdx + r * ldc;
+            for (int j = 0; j < nr; j += L) {
+                FloatVector v = FloatVector.fromArray(F, acc, r * w + j).mul(alphaV);
+                if (nr - j >= L) {
+                    if (beta != 0f) v = FloatVector.fromArray(F, c, row + j).fma(betaV, v);
+                    v.intoArray(c, row + j);
+                } else {
+                    VectorMask<Float> mask = F.indexInRange(j, nr);
+                    if (beta != 0f) v = FloatVector.fromArray(F, c, row + j, mask).fma(betaV, v);
+                    v.intoArray(c, row + j, mask);
+                }
+            }
+        }
+    }
+
+    /** Index of row r of an A panel, or of row 0 for a row past the live {@code mr}. */
+    private static int rowIndex(int aIdx, int r, int mr, int rowStride) {
+        return r < mr ? aIdx + r * rowStride : aIdx;
+    }
+
+    /** k = 0: the product is empty, so C = beta · C (zeros when beta is 0, without reading C). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+        }
+    }
+
+    /**
+     * A tile extent for {@code size}: at most {@code max}, a multiple of {@code unit}, and close to
+     * {@code size / tiles} so the last tile is not a sliver (256 rows split 128 + 128, not 192 + 64).
+     */
+    private static int balancedTile(int size, int max, int unit) {
+        int tiles = ceilDiv(size, max);
+        return Math.min(max, roundUp(ceilDiv(size, tiles), unit));
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int roundUp(int x, int unit) {
+        return ceilDiv(x, unit) * unit;
+    }
+}
