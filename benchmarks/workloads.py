@@ -99,8 +99,7 @@ KINDS: Dict[str, Kind] = {
     "GemmBench.sgemm": Kind("mm", gemm_label, gemm_flops),
     "ConvBench.forward": Kind("conv2d_forward", conv_label, conv_forward_flops, " fwd"),
     "ConvBench.forwardBackward": Kind("conv2d_forward_backward", conv_label, conv_forward_backward_flops, " fwd+bwd"),
-    # Ours for FFT: io.github.basis4j.bench.FftBench over the fft module's RealFft2d (same shapes, same methods
-    # as JTransformsFftBench). Until it is written its column reads "not built" and the references still run.
+    # FFT: ours is FftBench over the fft module's RealFft2d; JTransformsFftBench (same shapes and methods) is a reference.
     "FftBench.forward": Kind("rfft2_irfft2_forward", fft_label, None, " fwd"),
     "FftBench.forwardBackward": Kind("rfft2_irfft2_forward_backward", fft_label, None, " fwd+bwd"),
 }

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * the inverse rebuild the full Hermitian spectrum, {@code complexInverse} and keep the real part.
  *
  * <p>Layouts: input and output {@code [n, h, w, c]}; the spectrum is torch's half spectrum
- * {@code [n, h, w/2+1, c]} with re, im interleaved, i.e. {@code [n, h, w/2+1, c, 2]}, as basis4j's fft module
- * exposes it. JTransforms' full spectrum of an {@code h×w} plane is {@code [h, w, 2]} (re, im), which
+ * {@code [n, h, w/2+1, c]} stored as basis4j's fft module stores it, {@code [n, h, w/2+1, 2, c]} (per bin the
+ * c real parts, then the c imaginary parts; {@code io.github.basis4j.fft.ComplexLayout}). JTransforms' full spectrum of an {@code h×w} plane is {@code [h, w, 2]} (re, im), which
  * {@code realForwardFull} writes over its {@code [h, 2w]} argument.
  *
  * <p>{@code forwardBackward} adds the two adjoints torch's autograd runs: through {@code irfft2},
@@ -64,7 +64,7 @@ public class JTransformsFftBench {
     float scale;
     /** Input, forward output, upstream gradient and input gradient, all [n, h, w, c]. */
     Tensor x, y, gy, dx;
-    /** Spectrum and its gradient, [n, h, w/2+1, c, 2]. */
+    /** Spectrum and its gradient, [n, h, w/2+1, 2, c]. */
     float[] spectrum, dSpectrum;
     /** One plan and one {@code [h, 2w]} plane buffer per worker thread: neither is shared between threads. */
     ThreadLocal<PlaneWorkspace> workspace;
@@ -133,9 +133,9 @@ public class JTransformsFftBench {
                     for (int j = 0; j < wh; j++) {
                         // Interior columns stand for bin j and its mirror w − j; the edges (0 and, for even w, w/2) for one bin.
                         float f = doubleInterior && j > 0 && 2 * j < w ? 2 * scale : scale;
-                        int dst = (((b * h + i) * wh + j) * c + ch) * 2;
+                        int dst = ((b * h + i) * wh + j) * 2 * c + ch;
                         out[dst] = plane[i * 2 * w + 2 * j] * f;
-                        out[dst + 1] = plane[i * 2 * w + 2 * j + 1] * f;
+                        out[dst + c] = plane[i * 2 * w + 2 * j + 1] * f;
                     }
                 }
             }
@@ -158,14 +158,14 @@ public class JTransformsFftBench {
                     for (int j = 0; j < w; j++) {
                         float re = 0f, im = 0f;
                         if (j < wh) {
-                            int src = (((b * h + i) * wh + j) * c + ch) * 2;
+                            int src = ((b * h + i) * wh + j) * 2 * c + ch;
                             re = in[src];
-                            im = in[src + 1];
+                            im = in[src + c];
                         } else if (mirror) {
                             // X[i, j] = conj(X[−i mod h, w − j]) for the spectrum of a real plane.
-                            int src = (((b * h + mi) * wh + (w - j)) * c + ch) * 2;
+                            int src = ((b * h + mi) * wh + (w - j)) * 2 * c + ch;
                             re = in[src];
-                            im = -in[src + 1];
+                            im = -in[src + c];
                         }
                         plane[i * 2 * w + 2 * j] = re;
                         plane[i * 2 * w + 2 * j + 1] = im;
