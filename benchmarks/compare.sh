@@ -2,7 +2,8 @@
 # ./basis4j bench GROUP [options]: basis4j's JMH benchmarks beside PyTorch in one run, as one table.
 #
 #   ./basis4j bench kernels            GEMM, 3x3 and depthwise convolutions, T=1 and T=2 (about 8 minutes)
-#   ./basis4j bench fft | models | all
+#   ./basis4j bench fft                rfft2+irfft2 on the DFFormer maps, also beside JTransforms used plainly
+#   ./basis4j bench all                every group (models joins when its workloads are listed)
 #   ./basis4j bench kernels --smoke    one short iteration each: checks the pipeline, figures mean nothing
 #   ./basis4j bench kernels --help     every option (compare.py)
 #

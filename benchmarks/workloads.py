@@ -153,7 +153,8 @@ WORKLOADS = [
     Workload("kernels", "GemmBench.sgemm", "m1024_n1024_k1024"),
     Workload("kernels", "GemmBench.sgemm", "m3136_n64_k576"),
     # kernels: 3×3 convolutions, the four ResNet shapes of PERF.md (CIFAR stages 1-3 at batch 128,
-    # ResNet-34 stage 1 at batch 1), and the 7×7 depthwise convolution (C=128, 56×56).
+    # ResNet-34 stage 1 at batch 1), and the 7×7 depthwise convolution of CDFFormer-S18's first-stage
+    # separable-convolution mixer (C=128, 56×56).
     Workload("kernels", "ConvBench.forward", "n128_h32_w32_c16_oc16_k3"),
     Workload("kernels", "ConvBench.forward", "n128_h16_w16_c32_oc32_k3"),
     Workload("kernels", "ConvBench.forward", "n128_h8_w8_c64_oc64_k3"),

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * {@code 2·n·oh·ow·oc·k·k·c/g}; forward+backward is three times that (forward, input gradient, weight gradient).
  *
  * <p>Shapes: the four ResNet 3×3 shapes of PERF.md (CIFAR stages 1–3 at batch 128, ResNet-34 stage 1 at
- * batch 1) and the 7×7 depthwise convolution of a ConvNeXt/CDFFormer block (C=128, 56×56).
+ * batch 1) and the 7×7 depthwise convolution of CDFFormer-S18's first-stage separable-convolution mixer
+ * (64 channels expanded twice: C=128 on the 56×56 map).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
