@@ -75,14 +75,23 @@ def parse_args():
 
 def jmh_benchmarks(java, jar):
     """Names "Class.method" of the benchmarks in the jar."""
-    out = subprocess.run([java, "--sun-misc-unsafe-memory-access=allow", "-jar", jar, "-l"],
-                         capture_output=True, text=True, check=True).stdout
+    if not os.path.isfile(jar):
+        sys.exit(f"bench: {jar} is missing; ./basis4j bench builds it (or: mvn -pl benchmarks -am package -DskipTests)")
+    try:
+        proc = subprocess.run([java, "--sun-misc-unsafe-memory-access=allow", "-jar", jar, "-l"],
+                              capture_output=True, text=True)
+    except OSError as e:
+        sys.exit(f"bench: cannot run {java} ({e.strerror}); run through ./basis4j, which finds a JDK 25, or pass --java")
+    if proc.returncode != 0:
+        sys.exit(f"bench: could not list the benchmarks in {jar} with {java}:\n{proc.stderr.strip()}")
+    out = proc.stdout
     prefix = PACKAGE + "."
     return {line.strip()[len(prefix):] for line in out.splitlines() if line.strip().startswith(prefix)}
 
 
 def run_jmh(args, method, shapes, threads, vector, log_dir):
-    """Runs one benchmark method over shapes; returns (JMH's result entries, path of the log)."""
+    """Runs one benchmark method over shapes at one thread count; returns JMH's result entries (failed shapes
+    are missing), each tagged with what was asked for, and leaves the JMH log and JSON in log_dir."""
     variant = "vector" if vector else "plain"
     name = f"{method}-T{threads}-{variant}"
     json_path = os.path.join(log_dir, name + ".json")
@@ -138,7 +147,11 @@ def run_reference(args, threads):
     if args.only:
         cmd += ["--only", args.only]
     log(f"PyTorch T={threads}")
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    except OSError as e:
+        log(f"PyTorch T={threads} FAILED: cannot run {args.python} ({e.strerror}); install python3-torch or pass --no-reference")
+        return [], False
     records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0:
         log(f"PyTorch T={threads} FAILED (exit {proc.returncode}); see the messages above")
@@ -274,6 +287,7 @@ def main():
 
     started = time.time()
     now = datetime.datetime.now()
+    commit = git_commit()  # what this run measures, before anything can change the tree
     load_before = os.getloadavg()
     log_dir = os.path.join(HERE, "target", "bench-runs", now.strftime("%Y%m%d-%H%M%S"))
     os.makedirs(log_dir, exist_ok=True)
@@ -332,7 +346,7 @@ def main():
     torch_version = sorted({r["torch"] for r in torch_records})
     meta = {
         "date": now.isoformat(timespec="seconds"), "group": args.group, "only": args.only, "smoke": args.smoke,
-        "threads": args.threads, "commit": git_commit(), "cpu": cpu_model(), "logical_cpus": os.cpu_count(),
+        "threads": args.threads, "commit": commit, "cpu": cpu_model(), "logical_cpus": os.cpu_count(),
         "kernel": platform.release(), "load_average_before": load_before, "load_average_after": os.getloadavg(),
         "jdk": jdk, "torch": torch_version, "blas": blas,
         "jmh_vector": JMH_SMOKE if args.smoke else JMH_VECTOR, "jmh_plain": JMH_SMOKE if args.smoke else JMH_PLAIN,

@@ -47,7 +47,7 @@ stale() {
 }
 if [[ $help -eq 0 ]] && stale; then
   echo "basis4j bench: building benchmarks/target/benchmarks.jar ..." >&2
-  mvn -B -ntp -q -f "$ROOT/pom.xml" -pl benchmarks -am package -DskipTests
+  mvn -B -ntp -q -f "$ROOT/pom.xml" -pl benchmarks -am package -DskipTests >&2
 fi
 
 as_root() {
