@@ -20,6 +20,7 @@ public final class AdaptiveAvgPool2d extends Module {
         this(size, size);
     }
 
+    /** An {@code outH × outW} output. */
     public AdaptiveAvgPool2d(int outH, int outW) {
         if (outH < 1 || outW < 1) {
             throw new IllegalArgumentException("AdaptiveAvgPool2d: output size must be >= 1, got " + outH + "x" + outW);

@@ -23,6 +23,7 @@ public final class AvgPool2d extends Module {
         this(kernel, kernel, 0, true);
     }
 
+    /** A {@code kernel × kernel} window moved by stride over maps zero-padded by padding. */
     public AvgPool2d(int kernel, int stride, int padding, boolean countIncludePad) {
         Pools.check("AvgPool2d", kernel, stride, padding);
         this.kernel = kernel;

@@ -85,10 +85,12 @@ public final class BatchNorm2d extends Module {
         return Norm.batchNorm2d(x, weight, bias, runningMean, runningVar, batchStats, factor, eps);
     }
 
+    /** Channels c. */
     public int numFeatures() {
         return numFeatures;
     }
 
+    /** The value added to the variance before the square root. */
     public double eps() {
         return eps;
     }

@@ -76,18 +76,22 @@ public final class Conv2d extends Module {
         return params;
     }
 
+    /** Input channels. */
     public int inChannels() {
         return inChannels;
     }
 
+    /** Output channels. */
     public int outChannels() {
         return outChannels;
     }
 
+    /** Kernel height kh. */
     public int kernelH() {
         return kernelH;
     }
 
+    /** Kernel width kw. */
     public int kernelW() {
         return kernelW;
     }
@@ -149,6 +153,7 @@ public final class Conv2d extends Module {
             return optStride(s, s);
         }
 
+        /** Vertical and horizontal strides (default 1). */
         public Builder optStride(int sh, int sw) {
             this.strideH = sh;
             this.strideW = sw;
@@ -160,6 +165,7 @@ public final class Conv2d extends Module {
             return optPadding(p, p);
         }
 
+        /** Zero rows above and below, zero columns left and right (default 0). */
         public Builder optPadding(int ph, int pw) {
             this.padH = ph;
             this.padW = pw;
@@ -171,6 +177,7 @@ public final class Conv2d extends Module {
             return optDilation(d, d);
         }
 
+        /** Vertical and horizontal spacing of the kernel taps (default 1). */
         public Builder optDilation(int dh, int dw) {
             this.dilationH = dh;
             this.dilationW = dw;

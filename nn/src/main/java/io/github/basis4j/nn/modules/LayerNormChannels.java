@@ -40,6 +40,8 @@ public final class LayerNormChannels extends Module {
     }
 
     /**
+     * A layer norm over c channels.
+     *
      * @param scale whether there is a learnable {@code weight}
      * @param bias  whether there is a learnable {@code bias}
      */
@@ -60,10 +62,12 @@ public final class LayerNormChannels extends Module {
         return Norm.layerNormChannels(x, weight, bias, eps);
     }
 
+    /** Channels c. */
     public int channels() {
         return channels;
     }
 
+    /** The value added to the variance before the square root. */
     public double eps() {
         return eps;
     }

@@ -24,6 +24,8 @@ public final class Linear extends Module {
     private final Parameter bias;
 
     /**
+     * A {@code [in] → [out]} layer, with a bias if {@code bias}.
+     *
      * @param rng the source of the initial weights
      */
     public Linear(int inFeatures, int outFeatures, boolean bias, Rng rng) {
@@ -54,10 +56,12 @@ public final class Linear extends Module {
         return bias;
     }
 
+    /** Input features. */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /** Output features. */
     public int outFeatures() {
         return outFeatures;
     }

@@ -20,6 +20,7 @@ public final class MaxPool2d extends Module {
         this(kernel, kernel, 0);
     }
 
+    /** A {@code kernel × kernel} window moved by stride, over maps zero-padded (never winning) by padding. */
     public MaxPool2d(int kernel, int stride, int padding) {
         Pools.check("MaxPool2d", kernel, stride, padding);
         this.kernel = kernel;

@@ -41,6 +41,7 @@ public final class ModuleList<M extends Module> extends Module implements Iterab
         return items.size();
     }
 
+    /** The elements in order (read-only). */
     @Override
     public Iterator<M> iterator() {
         return Collections.unmodifiableList(items).iterator();

@@ -24,6 +24,12 @@ public final class Scale extends Module {
         this(dim, 1.0, true);
     }
 
+    /**
+     * {@code Scale(dim, init_value, trainable)}.
+     *
+     * @param initValue the initial value of every element of scale
+     * @param trainable whether scale receives gradients
+     */
     public Scale(int dim, double initValue, boolean trainable) {
         if (dim < 1) throw new IllegalArgumentException("Scale: dim must be >= 1, got " + dim);
         if (!Double.isFinite(initValue)) throw new IllegalArgumentException("Scale: initValue must be finite, got " + initValue);

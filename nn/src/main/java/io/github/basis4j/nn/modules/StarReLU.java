@@ -27,6 +27,14 @@ public final class StarReLU extends Module {
         this(1.0, 0.0, true, true);
     }
 
+    /**
+     * {@code StarReLU(scale_value, bias_value, scale_learnable, bias_learnable)}.
+     *
+     * @param scaleValue     the initial s
+     * @param biasValue      the initial b
+     * @param scaleLearnable whether s receives gradients
+     * @param biasLearnable  whether b receives gradients
+     */
     public StarReLU(double scaleValue, double biasValue, boolean scaleLearnable, boolean biasLearnable) {
         if (!Double.isFinite(scaleValue) || !Double.isFinite(biasValue)) {
             throw new IllegalArgumentException("StarReLU: scaleValue and biasValue must be finite, got " + scaleValue + ", " + biasValue);
