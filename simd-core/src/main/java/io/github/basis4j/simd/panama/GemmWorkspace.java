@@ -2,7 +2,7 @@ package io.github.basis4j.simd.panama;
 
 /**
  * Per-thread scratch for {@link PanamaGemm}: the packed A block and the packed B block of the tile a
- * thread is working on.
+ * thread is working on, and the partial products of a k-split.
  *
  * <p>Each thread (the caller or a {@code Parallel} worker) owns one workspace, so panels are never
  * shared and never allocated per call: a buffer grows to the largest block the thread has seen and is
@@ -15,6 +15,8 @@ final class GemmWorkspace {
     private float[] aPanels = new float[0];
     private float[] bPanels = new float[0];
     private float[] accumulators = new float[0];
+    private float[] partials = new float[0];
+    private float[] vector = new float[0];
 
     private GemmWorkspace() {
     }
@@ -40,5 +42,20 @@ final class GemmWorkspace {
     float[] accumulators(int size) {
         if (accumulators.length < size) accumulators = new float[size];
         return accumulators;
+    }
+
+    /**
+     * A buffer of at least {@code size} floats for the per-depth-chunk partial products of a k-split
+     * product; taken by the calling thread and written by the workers, each into its own slice.
+     */
+    float[] partials(int size) {
+        if (partials.length < size) partials = new float[size];
+        return partials;
+    }
+
+    /** A buffer of at least {@code size} floats for a strided vector copied contiguous. */
+    float[] vector(int size) {
+        if (vector.length < size) vector = new float[size];
+        return vector;
     }
 }

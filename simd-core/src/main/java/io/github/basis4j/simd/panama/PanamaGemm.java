@@ -147,10 +147,8 @@ public final class PanamaGemm implements GemmKernels {
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float blockBeta = pc == 0 ? beta : 1f;
-            if (transB) packBTransposed(b, bOff + pc, ldb, kc, nt, bp);
-            else packB(b, bOff + pc * ldb, ldb, kc, nt, bp);
-            if (packAPanels && transA) packATransposed(a, aOff + pc * lda, lda, kc, mt, ap);
-            else if (packAPanels) packA(a, aOff + pc, lda, kc, mt, ap);
+            packB(transB, b, transB ? bOff + pc : bOff + pc * ldb, ldb, kc, nt, bp);
+            if (packAPanels) packA(transA, a, transA ? aOff + pc * lda : aOff + pc, lda, kc, mt, ap);
             float[] aSrc = packAPanels ? ap : a;
             for (int jp = 0; jp < nt; jp += NR) {
                 int nr = Math.min(NR, nt - jp);
@@ -175,69 +173,80 @@ public final class PanamaGemm implements GemmKernels {
         return nr > L ? NR : L;
     }
 
-    /** Packs op(B) = B, [kc, nt] at {@code b[bOff]} with row stride ldb, into B panels. */
-    private static void packB(float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
-        for (int p = 0; p < kc; p++) {
-            int src = bOff + p * ldb;
-            for (int jp = 0; jp < nt; jp += NR) {
-                int nr = Math.min(NR, nt - jp), w = panelWidth(nr);
-                int dst = jp * kc + p * w;
-                if (nr == NR) {
-                    FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
-                    FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
-                } else {
-                    // Masked-off lanes load as zero, which is the padding the kernels expect.
-                    for (int v = 0; v < w; v += L) {
-                        FloatVector.fromArray(F, b, src + jp + v, F.indexInRange(v, nr)).intoArray(bp, dst + v);
+    /** Packs op(B), [kc, nt] at {@code b[bOff]}, into B panels (NR wide, a last one of ≤ L columns L wide). */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
+        // Column j, depth p of op(B) lies at b[bOff + j·colStride + p·depthStride].
+        int colStride = transB ? ldb : 1, depthStride = transB ? 1 : ldb;
+        for (int jp = 0; jp < nt; jp += NR) {
+            int nr = Math.min(NR, nt - jp);
+            packPanel(b, bOff + jp * colStride, colStride, depthStride, kc, nr, panelWidth(nr), bp, jp * kc);
+        }
+    }
+
+    /** Packs op(A), [mt, kc] at {@code a[aOff]}, into MR-tall A panels. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
+        // Row i, depth p of op(A) lies at a[aOff + i·rowStride + p·depthStride]; a panel's "columns" are A's rows.
+        int rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
+        for (int ip = 0; ip < mt; ip += MR) {
+            packPanel(a, aOff + ip * rowStride, rowStride, depthStride, kc, Math.min(MR, mt - ip), MR, ap, ip * kc);
+        }
+    }
+
+    /**
+     * Packs one panel: {@code live} source columns by kc depths, element (column j, depth p) at
+     * {@code src[srcIdx + j·colStride + p·depthStride]}, to {@code dst[dstIdx + p·w + j]}, with columns
+     * {@code live..w} zero. Both operands and all four transposes share it: A panels are MR wide, B
+     * panels NR or L.
+     *
+     * <p>When a panel's columns are contiguous in the source (B, and A transposed) each depth is one
+     * vector copy, masked when the panel is narrower than a vector (MR = 8 at 16 lanes). Otherwise the
+     * panel is a transpose; it walks each source column along its contiguous depths and writes with a
+     * stride of w floats, which stays inside the panel's few L1 lines. Gathering a vector per depth
+     * instead was measured slower here (each gather costs about as much as the scalar loads it replaces,
+     * and the scattered stores it saves were not the bottleneck).
+     */
+    private static void packPanel(float[] src, int srcIdx, int colStride, int depthStride, int kc, int live, int w,
+                                  float[] dst, int dstIdx) {
+        if (colStride == 1) {
+            // Masked-off lanes load as zero, which is the padding past the live columns.
+            if (w >= L) {
+                for (int p = 0; p < kc; p++) {
+                    int s = srcIdx + p * depthStride, d = dstIdx + p * w;
+                    for (int j = 0; j < w; j += L) {
+                        FloatVector v = live - j >= L ? FloatVector.fromArray(F, src, s + j)
+                                : FloatVector.fromArray(F, src, s + j, F.indexInRange(j, live));
+                        v.intoArray(dst, d + j);
                     }
                 }
-            }
-        }
-    }
-
-    /** Packs op(B) = Bᵀ, where B is [nt, kc] at {@code b[bOff]} with row stride ldb, into B panels. */
-    private static void packBTransposed(float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
-        for (int jp = 0; jp < nt; jp += NR) {
-            int nr = Math.min(NR, nt - jp), w = panelWidth(nr);
-            int base = jp * kc;
-            for (int j = 0; j < w; j++) {
-                if (j < nr) {
-                    int src = bOff + (jp + j) * ldb;
-                    for (int p = 0; p < kc; p++) bp[base + p * w + j] = b[src + p];
-                } else {
-                    for (int p = 0; p < kc; p++) bp[base + p * w + j] = 0f;
+            } else {
+                VectorMask<Float> panel = F.indexInRange(0, w), columns = F.indexInRange(0, live);
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(F, src, srcIdx + p * depthStride, columns).intoArray(dst, dstIdx + p * w, panel);
                 }
             }
+            return;
+        }
+        // Here the depths are the contiguous direction (op(A) = A, op(B) = Bᵀ). Each width is passed as a
+        // literal so that, once the small helper is inlined, C2 sees a constant store stride and drops the
+        // per-element range checks (it only eliminates them for constant scales).
+        assert depthStride == 1 : "a panel's columns or its depths must be contiguous";
+        for (int j = 0; j < w; j++) {
+            int s = j < live ? srcIdx + j * colStride : -1, d = dstIdx + j;
+            if (w == MR) transposeColumn(src, s, kc, dst, d, MR);
+            else if (w == NR) transposeColumn(src, s, kc, dst, d, NR);
+            else transposeColumn(src, s, kc, dst, d, L);
         }
     }
 
-    /** Packs op(A) = A, [mt, kc] at {@code a[aOff]} with row stride lda, into A panels. */
-    private static void packA(float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
-        for (int ip = 0; ip < mt; ip += MR) {
-            int mr = Math.min(MR, mt - ip);
-            int base = ip * kc;
-            for (int r = 0; r < MR; r++) {
-                if (r < mr) {
-                    int src = aOff + (ip + r) * lda;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
-                } else {
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
-                }
-            }
-        }
-    }
-
-    /** Packs op(A) = Aᵀ, where A is [kc, mt] at {@code a[aOff]} with row stride lda, into A panels. */
-    private static void packATransposed(float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
-        for (int ip = 0; ip < mt; ip += MR) {
-            int mr = Math.min(MR, mt - ip);
-            int base = ip * kc;
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + p * lda + ip, dst = base + p * MR;
-                int r = 0;
-                for (; r < mr; r++) ap[dst + r] = a[src + r];
-                for (; r < MR; r++) ap[dst + r] = 0f;
-            }
+    /**
+     * Writes kc consecutive floats from {@code src[s]} (zeros when {@code s < 0}, a padding column) to
+     * {@code dst[d + p·w]}: one column of a panel packed from a source whose depths are contiguous.
+     */
+    private static void transposeColumn(float[] src, int s, int kc, float[] dst, int d, int w) {
+        if (s < 0) {
+            for (int p = 0; p < kc; p++) dst[d + p * w] = 0f;
+        } else {
+            for (int p = 0; p < kc; p++) dst[d + p * w] = src[s + p];
         }
     }
 
