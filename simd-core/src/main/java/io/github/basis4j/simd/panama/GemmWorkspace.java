@@ -6,8 +6,8 @@ package io.github.basis4j.simd.panama;
  *
  * <p>Each thread (the caller or a {@code Parallel} worker) owns one workspace, so panels are never
  * shared and never allocated per call: a buffer grows to the largest block the thread has seen and is
- * then reused. The sizes are bounded by the tile and k-block sizes of {@link PanamaGemm}, so a workspace
- * holds at most a few hundred KiB per thread.
+ * then reused. The panel sizes are bounded by the tile and k-block sizes of {@link PanamaGemm} (a few
+ * hundred KiB per thread); the partial products of a k-split by {@link PanamaGemm#PARTIALS_BUDGET}.
  */
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> CURRENT = ThreadLocal.withInitial(GemmWorkspace::new);

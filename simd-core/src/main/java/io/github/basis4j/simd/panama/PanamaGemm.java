@@ -56,6 +56,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Tiles partition C, so chunks write disjoint outputs. Every element of C is summed over k in the same
  * order whatever the tile sizes or the thread count — k-blocks of a size that depends on k alone, each
  * summed in ascending order in one register lane — so 1 and N threads give identical bits.
+ *
+ * <p>A product with fewer than {@link #SPLIT_BELOW_TILES} C tiles and a deep k (a weight gradient, e.g.
+ * [144, 16] summed over 131072 pixels) would leave all but one thread idle, so it is also cut along k
+ * into depth chunks of at least {@link #K_CHUNK} ({@link #splitDepth}). The chunks are fixed by m, n and
+ * k, each writes its own partial product, and the partials are added in chunk order, so the split keeps
+ * the bits independent of the thread count too.
  */
 public final class PanamaGemm implements GemmKernels {
     private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
@@ -74,6 +80,20 @@ public final class PanamaGemm implements GemmKernels {
     static final int TILE_M = 192;
     /** Most columns of a C tile: a KC × TILE_N B block is 512 KiB, so A and B blocks share the L2. */
     static final int TILE_N = 512;
+    /**
+     * Products with fewer C tiles than this split k ({@link #splitDepth}) so that their work spreads
+     * over more than a tile's worth of parallel chunks.
+     */
+    static final int SPLIT_BELOW_TILES = 4;
+    /**
+     * Shallowest depth chunk of a k-split: four k-blocks, so writing and re-reading the m × n partial of
+     * a chunk costs well under 1 % of its 1024 · m · n multiply-adds.
+     */
+    static final int K_CHUNK = 4 * KC;
+    /** Most depth chunks of a k-split: 16 parallel chunks per tile balance any thread count up to 16. */
+    static final int MAX_DEPTH_CHUNKS = 16;
+    /** Most floats of partial products a k-split keeps (4 MiB); larger m · n takes fewer chunks. */
+    static final long PARTIALS_BUDGET = 1 << 20;
 
     /** Creates the kernels; they hold no state (panels live in per-thread workspaces). */
     public PanamaGemm() {
@@ -92,6 +112,12 @@ public final class PanamaGemm implements GemmKernels {
         }
         int tileM = balancedTile(m, TILE_M, MR), tileN = balancedTile(n, TILE_N, NR);
         int tilesM = ceilDiv(m, tileM), tilesN = ceilDiv(n, tileN);
+        int depthChunks = depthChunks(m, n, k, tilesM * tilesN);
+        if (depthChunks > 1) {
+            splitDepth(transA, transB, m, n, k, depthChunks, tileM, tileN, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+            return;
+        }
         // Depth blocks depend on k alone (never on tiles or threads): that fixes each element's summation order.
         int kc = ceilDiv(k, ceilDiv(k, KC));
         Parallel.forChunks(tilesM * tilesN, 1, (chunk, from, to) -> {
@@ -103,6 +129,59 @@ public final class PanamaGemm implements GemmKernels {
                         beta, c, cOff + i0 * ldc + j0, ldc);
             }
         });
+    }
+
+    /**
+     * Into how many depth chunks {@link #splitDepth} cuts a product with {@code tiles} C tiles: 1 (no
+     * split) unless there are fewer than {@link #SPLIT_BELOW_TILES} tiles and k is at least two
+     * {@link #K_CHUNK}s deep. A function of m, n and k only, never of the thread count.
+     */
+    static int depthChunks(int m, int n, int k, int tiles) {
+        if (tiles >= SPLIT_BELOW_TILES) return 1;
+        long byDepth = Math.min(k / K_CHUNK, MAX_DEPTH_CHUNKS);
+        long byMemory = PARTIALS_BUDGET / ((long) m * n);
+        return (int) Math.max(1, Math.min(byDepth, byMemory));
+    }
+
+    /**
+     * A product with few C tiles and a deep k (the weight gradients: [oc, ic·kh·kw] summed over
+     * n·h·w pixels) would give one thread all the work. It is instead cut into {@code chunks} depth
+     * ranges of equal size; every (depth chunk, C tile) pair is one {@link Parallel} chunk that writes its
+     * own slice of a partial product {@code P_q = op(A)[:, range q] · op(B)[range q, :]}, and then
+     * {@code C = alpha·(((P_0 + P_1) + P_2) + …) + beta·C}, added in chunk order. The ranges follow from
+     * m, n and k alone, so 1 and N threads give identical bits.
+     */
+    private static void splitDepth(boolean transA, boolean transB, int m, int n, int k, int chunks, int tileM,
+                                   int tileN, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc) {
+        int depth = ceilDiv(k, chunks), depthChunks = ceilDiv(k, depth);
+        int tilesM = ceilDiv(m, tileM), tilesN = ceilDiv(n, tileN), tiles = tilesM * tilesN, mn = m * n;
+        // Taken on the calling thread: the workers write disjoint slices, and the join publishes them.
+        float[] partials = GemmWorkspace.get().partials(depthChunks * mn);
+        Parallel.forChunks(depthChunks * tiles, 1, (chunk, from, to) -> {
+            for (int u = from; u < to; u++) {
+                int q = u / tiles, t = u % tiles;
+                int p0 = q * depth, kq = Math.min(depth, k - p0), kc = ceilDiv(kq, ceilDiv(kq, KC));
+                int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
+                tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), kq, kc, 1f,
+                        a, transA ? aOff + p0 * lda + i0 : aOff + i0 * lda + p0, lda,
+                        b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb,
+                        0f, partials, q * mn + i0 * n + j0, n);
+            }
+        });
+        FloatVector alphaV = FloatVector.broadcast(F, alpha), betaV = FloatVector.broadcast(F, beta);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j += L) {
+                VectorMask<Float> live = F.indexInRange(j, n);
+                int idx = i * n + j;
+                FloatVector sum = FloatVector.fromArray(F, partials, idx, live);
+                for (int q = 1; q < depthChunks; q++) sum = sum.add(FloatVector.fromArray(F, partials, q * mn + idx, live));
+                sum = sum.mul(alphaV);
+                if (beta != 0f) sum = FloatVector.fromArray(F, c, row + j, live).fma(betaV, sum);
+                sum.intoArray(c, row + j, live);
+            }
+        }
     }
 
     @Override

@@ -141,6 +141,21 @@ class GemmKernelsTest {
     }
 
     @Test
+    void matchesOracleWhenDepthIsSplitIntoChunks() {
+        // Few C tiles and k of two or more 1024-deep chunks: PanamaGemm sums per-chunk partial products.
+        // 2049 leaves a one-element remainder, 4097 four uneven chunks; m = 193 spans two row tiles.
+        int[][] shapes = {{3, 7, 2100}, {17, 33, 4097}, {193, 5, 2049}, {2, 130, 2049}};
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0.75f}, {1.5f, 0f}, {1f, 1f}};
+        long seed = 900;
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                float[] ab = alphaBeta[t];
+                assertParity(Case.random((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], ab[0], ab[1], 3, seed++));
+            }
+        }
+    }
+
+    @Test
     void betaZeroIgnoresNaNsInC() {
         Case cs = Case.random(false, true, 45, 50, 33, 1f, 0f, 2, 3);
         float[] out = cs.run(underTest);
@@ -223,7 +238,8 @@ class GemmKernelsTest {
     void oneAndTwoThreadsGiveIdenticalBits() {
         // 300 × 700 × 600 splits into several C tiles and three depth blocks; the transposed variants take
         // the other packing routines. The batch covers the parallel-over-products path.
-        int[][] shapes = {{300, 700, 600}, {131, 16, 700}};
+        // 144 × 16 × 5000 is split along k.
+        int[][] shapes = {{300, 700, 600}, {131, 16, 700}, {144, 16, 5000}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 Case cs = Case.random((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, 0.5f, 1, 31 + t);
