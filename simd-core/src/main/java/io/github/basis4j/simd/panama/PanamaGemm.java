@@ -52,6 +52,10 @@ import jdk.incubator.vector.VectorSpecies;
  * that store: the first k-block writes {@code alpha·acc + beta·C} (just {@code alpha·acc} when beta is
  * 0, so C is never read and NaNs in it do not propagate) and later blocks add {@code alpha·acc}.
  *
+ * <h2>One row or one column</h2>
+ * When m = 1 or n = 1 the product is a vector × matrix product and goes to {@link PanamaGemv}, which
+ * streams the matrix once instead of computing an 8-row tile with one live row.
+ *
  * <h2>Threading and determinism</h2>
  * Tiles partition C, so chunks write disjoint outputs. Every element of C is summed over k in the same
  * order whatever the tile sizes or the thread count — k-blocks of a size that depends on k alone, each
@@ -108,6 +112,16 @@ public final class PanamaGemm implements GemmKernels {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        // A single row or column of C is a vector × matrix product: nothing to tile, nothing worth packing.
+        if (m == 1) {
+            PanamaGemv.gemv(transB, n, k, alpha, a, aOff, transA ? lda : 1, b, bOff, ldb, beta, c, cOff, 1);
+            return;
+        }
+        if (n == 1) {
+            // Cᵀ = op(B)ᵀ · op(A)ᵀ: x is op(B)'s column, and M(p, i) = op(A)[i, p] is A as stored.
+            PanamaGemv.gemv(!transA, m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, lda, beta, c, cOff, ldc);
             return;
         }
         int tileM = balancedTile(m, TILE_M, MR), tileN = balancedTile(n, TILE_N, NR);
