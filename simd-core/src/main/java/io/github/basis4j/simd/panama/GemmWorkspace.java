@@ -1,8 +1,8 @@
 package io.github.basis4j.simd.panama;
 
 /**
- * Per-thread scratch for {@link PanamaGemm}: the packed A block and the packed B block of the tile a
- * thread is working on, and the partial products of a k-split.
+ * Per-thread scratch for {@link PanamaGemm}: the packed B block of the tile a thread is working on, an
+ * accumulator spill buffer, a contiguous copy of a strided vector, and the partial products of a k-split.
  *
  * <p>Each thread (the caller or a {@code Parallel} worker) owns one workspace, so panels are never
  * shared and never allocated per call: a buffer grows to the largest block the thread has seen and is
@@ -12,7 +12,6 @@ package io.github.basis4j.simd.panama;
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> CURRENT = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    private float[] aPanels = new float[0];
     private float[] bPanels = new float[0];
     private float[] accumulators = new float[0];
     private float[] partials = new float[0];
@@ -24,12 +23,6 @@ final class GemmWorkspace {
     /** This thread's workspace. */
     static GemmWorkspace get() {
         return CURRENT.get();
-    }
-
-    /** A buffer of at least {@code size} floats for packed A; its contents are unspecified. */
-    float[] aPanels(int size) {
-        if (aPanels.length < size) aPanels = new float[size];
-        return aPanels;
     }
 
     /** A buffer of at least {@code size} floats for packed B; its contents are unspecified. */

@@ -17,23 +17,25 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * for each k-block pc (in ascending order):
  *     pack op(B)[pc : pc+kc, tile columns] into NR-wide panels     (the B block, ≤ 512 KiB, L2)
- *     pack op(A)[tile rows, pc : pc+kc]    into MR-tall panels     (the A block, ≤ 192 KiB, L2)
  *     for each B panel (kc × NR, ≤ 32 KiB, stays in the 48 KiB L1 while …)
- *         for each A panel (kc × MR, streamed from L2)
- *             micro-kernel: C[MR × NR] (+)= alpha · Apanel · Bpanel
+ *         for each MR rows of the tile (op(A)[MR rows, pc : pc+kc], read in place, L2)
+ *             micro-kernel: C[MR × NR] (+)= alpha · op(A) rows · B panel
  * </pre>
- * Transposes are absorbed by the packing, so a single micro-kernel serves all four combinations.
- * When the tile has a single B panel (n ≤ NR, e.g. the im2col shapes with n = 16), each A element
- * would be used once per packing, so A is not packed: the kernels read op(A) in place through a row
- * and a depth stride.
+ * The B packing absorbs op(B)'s transpose; op(A) is addressed through a row and a depth stride, so one
+ * micro-kernel serves all four combinations.
  *
- * <h2>Packed layouts</h2>
- * A panel {@code ip} (rows {@code ip..ip+MR} of the tile) holds element (row {@code ip+r}, depth
- * {@code p}) at {@code ap[ip·kc + p·MR + r]}; rows past m are zero. B panel {@code jp} (columns
- * {@code jp..jp+w}) holds (depth {@code p}, column {@code jp+j}) at {@code bp[jp·kc + p·w + j]} with
- * width {@code w = NR}, except that a last panel of at most {@link #L} live columns is packed
- * narrow, {@code w = L}; columns past n are zero. One k step of the micro-kernel thus reads MR
- * consecutive floats of A and w consecutive floats of B.
+ * <h2>Why A is not packed</h2>
+ * The kernel broadcasts one A element per row and depth, so it never needs A's rows side by side in a
+ * vector; packing A into MR-interleaved panels only bought contiguity, and cost a transpose (for
+ * op(A) = A) once per tile column. Reading op(A) in place — eight row streams for A, eight consecutive
+ * floats per depth for Aᵀ — measured faster on every shape: 1024³ by 5-10 %, 256³ by 6 %,
+ * M=3136 N=64 K=576 by 35-70 % and M=576 N=64 K=3136 (Aᵀ) by 45 % (T=1, shared machine).
+ *
+ * <h2>Packed B layout</h2>
+ * B panel {@code jp} (columns {@code jp..jp+w}) holds (depth {@code p}, column {@code jp+j}) at
+ * {@code bp[jp·kc + p·w + j]} with width {@code w = NR}, except that a last panel of at most {@link #L}
+ * live columns is packed narrow, {@code w = L}; columns past n are zero. One k step of the
+ * micro-kernel thus reads w consecutive floats of B.
  *
  * <h2>Micro-kernel tile</h2>
  * {@link #MR} = 8 rows × {@link #NR} = 2 vectors (32 columns at 512 bits, 16 at 256, 8 at 128). Each k
@@ -46,8 +48,8 @@ import jdk.incubator.vector.VectorSpecies;
  * takes an 8 × 1-vector edge kernel instead of wasting half of every FMA on zero padding.
  *
  * <h2>Edges, alpha, beta</h2>
- * m, n and k are never assumed to be multiples of anything: partial panels are zero-padded when
- * packed (rows past m of an A read in place repeat a live row instead), and each accumulator tile is
+ * m, n and k are never assumed to be multiples of anything: partial B panels are zero-padded when
+ * packed, rows of A past the tile's last repeat a live row, and each accumulator tile is
  * written to C by {@code storeTile} through a row bound and lane masks. alpha and beta are applied in
  * that store: the first k-block writes {@code alpha·acc + beta·C} (just {@code alpha·acc} when beta is
  * 0, so C is never read and NaNs in it do not propagate) and later blocks add {@code alpha·acc}.
@@ -77,7 +79,7 @@ public final class PanamaGemm implements GemmKernels {
     static final int NR = 2 * L;
     /**
      * Deepest k-block. A B panel of KC × NR floats is 32 KiB at 512 bits, which leaves the rest of
-     * the 48 KiB L1 for the A panel streaming past it.
+     * the 48 KiB L1 for the A rows streaming past it.
      */
     static final int KC = 256;
     /** Most rows of a C tile: a TILE_M × KC A block is 192 KiB, well inside the 1 MiB L2. */
@@ -230,30 +232,26 @@ public final class PanamaGemm implements GemmKernels {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
-        float[] ap = ws.aPanels(roundUp(mt, MR) * kcMax);
         float[] bp = ws.bPanels(roundUp(nt, NR) * kcMax);
         float[] acc = ws.accumulators(MR * NR);
-        // With a single B panel every A element is used once per block, so packing A cannot pay for
-        // itself: the kernels then read op(A) where it lies (the n = 16 conv shapes live here).
-        boolean packAPanels = nt > NR;
-        int rowStride = packAPanels || transA ? 1 : lda, depthStride = packAPanels ? MR : transA ? lda : 1;
+        // op(A) is read where it lies (see "Why A is not packed" in the class comment): row r, depth p of
+        // the tile is a[aOff + r·rowStride + p·depthStride].
+        int rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float blockBeta = pc == 0 ? beta : 1f;
             packB(transB, b, transB ? bOff + pc : bOff + pc * ldb, ldb, kc, nt, bp);
-            if (packAPanels) packA(transA, a, transA ? aOff + pc * lda : aOff + pc, lda, kc, mt, ap);
-            float[] aSrc = packAPanels ? ap : a;
             for (int jp = 0; jp < nt; jp += NR) {
                 int nr = Math.min(NR, nt - jp);
                 for (int ip = 0; ip < mt; ip += MR) {
                     int mr = Math.min(MR, mt - ip);
-                    int aIdx = packAPanels ? ip * kc : transA ? aOff + pc * lda + ip : aOff + ip * lda + pc;
+                    int aIdx = aOff + ip * rowStride + pc * depthStride;
                     int cIdx = cOff + ip * ldc + jp;
                     if (nr > L) {
-                        kernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
+                        kernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
                                 c, cIdx, ldc);
                     } else {
-                        narrowKernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
+                        narrowKernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
                                 blockBeta, c, cIdx, ldc);
                     }
                 }
@@ -266,7 +264,10 @@ public final class PanamaGemm implements GemmKernels {
         return nr > L ? NR : L;
     }
 
-    /** Packs op(B), [kc, nt] at {@code b[bOff]}, into B panels (NR wide, a last one of ≤ L columns L wide). */
+    /**
+     * Packs op(B), [kc, nt] at {@code b[bOff]}, into B panels (NR wide, a last one of ≤ L live columns
+     * L wide; see the class comment for the layout).
+     */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
         // Column j, depth p of op(B) lies at b[bOff + j·colStride + p·depthStride].
         int colStride = transB ? ldb : 1, depthStride = transB ? 1 : ldb;
@@ -276,57 +277,38 @@ public final class PanamaGemm implements GemmKernels {
         }
     }
 
-    /** Packs op(A), [mt, kc] at {@code a[aOff]}, into MR-tall A panels. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
-        // Row i, depth p of op(A) lies at a[aOff + i·rowStride + p·depthStride]; a panel's "columns" are A's rows.
-        int rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
-        for (int ip = 0; ip < mt; ip += MR) {
-            packPanel(a, aOff + ip * rowStride, rowStride, depthStride, kc, Math.min(MR, mt - ip), MR, ap, ip * kc);
-        }
-    }
-
     /**
-     * Packs one panel: {@code live} source columns by kc depths, element (column j, depth p) at
+     * Packs one B panel: {@code live} columns by kc depths, element (column j, depth p) at
      * {@code src[srcIdx + j·colStride + p·depthStride]}, to {@code dst[dstIdx + p·w + j]}, with columns
-     * {@code live..w} zero. Both operands and all four transposes share it: A panels are MR wide, B
-     * panels NR or L.
+     * {@code live..w} zero; w (NR or L) is a multiple of L.
      *
-     * <p>When a panel's columns are contiguous in the source (B, and A transposed) each depth is one
-     * vector copy, masked when the panel is narrower than a vector (MR = 8 at 16 lanes). Otherwise the
-     * panel is a transpose; it walks each source column along its contiguous depths and writes with a
-     * stride of w floats, which stays inside the panel's few L1 lines. Gathering a vector per depth
-     * instead was measured slower here (each gather costs about as much as the scalar loads it replaces,
-     * and the scattered stores it saves were not the bottleneck).
+     * <p>When the columns are contiguous in the source (op(B) = B) each depth is a vector copy, masked on
+     * a partial panel. Otherwise (op(B) = Bᵀ) the panel is a transpose: it walks each source column
+     * along its contiguous depths and writes with a stride of w floats, which stays inside the panel's
+     * L1 lines. Gathering a vector per depth instead was measured slower here (a gather costs about as
+     * much as the scalar loads it replaces, and the scattered stores it saves were not the bottleneck).
      */
     private static void packPanel(float[] src, int srcIdx, int colStride, int depthStride, int kc, int live, int w,
                                   float[] dst, int dstIdx) {
         if (colStride == 1) {
-            // Masked-off lanes load as zero, which is the padding past the live columns.
-            if (w >= L) {
-                for (int p = 0; p < kc; p++) {
-                    int s = srcIdx + p * depthStride, d = dstIdx + p * w;
-                    for (int j = 0; j < w; j += L) {
-                        FloatVector v = live - j >= L ? FloatVector.fromArray(F, src, s + j)
-                                : FloatVector.fromArray(F, src, s + j, F.indexInRange(j, live));
-                        v.intoArray(dst, d + j);
-                    }
-                }
-            } else {
-                VectorMask<Float> panel = F.indexInRange(0, w), columns = F.indexInRange(0, live);
-                for (int p = 0; p < kc; p++) {
-                    FloatVector.fromArray(F, src, srcIdx + p * depthStride, columns).intoArray(dst, dstIdx + p * w, panel);
+            for (int p = 0; p < kc; p++) {
+                int s = srcIdx + p * depthStride, d = dstIdx + p * w;
+                for (int j = 0; j < w; j += L) {
+                    // Masked-off lanes load as zero, which is the padding past the live columns.
+                    FloatVector v = live - j >= L ? FloatVector.fromArray(F, src, s + j)
+                            : FloatVector.fromArray(F, src, s + j, F.indexInRange(j, live));
+                    v.intoArray(dst, d + j);
                 }
             }
             return;
         }
-        // Here the depths are the contiguous direction (op(A) = A, op(B) = Bᵀ). Each width is passed as a
-        // literal so that, once the small helper is inlined, C2 sees a constant store stride and drops the
-        // per-element range checks (it only eliminates them for constant scales).
+        // Each width is passed as a literal so that, once the small helper is inlined, C2 sees a constant
+        // store stride and drops the per-element range checks (it eliminates them for constant scales
+        // only); a variable stride here cost the transposed shapes 10-15 %.
         assert depthStride == 1 : "a panel's columns or its depths must be contiguous";
         for (int j = 0; j < w; j++) {
             int s = j < live ? srcIdx + j * colStride : -1, d = dstIdx + j;
-            if (w == MR) transposeColumn(src, s, kc, dst, d, MR);
-            else if (w == NR) transposeColumn(src, s, kc, dst, d, NR);
+            if (w == NR) transposeColumn(src, s, kc, dst, d, NR);
             else transposeColumn(src, s, kc, dst, d, L);
         }
     }
@@ -344,14 +326,14 @@ public final class PanamaGemm implements GemmKernels {
     }
 
     /**
-     * The MR × NR micro-kernel: {@code C[mr, nr] (+)= alpha · A panel · B panel} over kc steps, with
-     * {@code L < nr ≤ NR}. Element (r, p) of the A panel is {@code a[aIdx + r·rowStride + p·depthStride]}:
-     * a packed panel (1, MR) or op(A) in place (lda, 1 or 1, lda). Rows at or past {@code mr} repeat
-     * row 0 and columns at or past {@code nr} are zero padding; neither is stored.
+     * The MR × NR micro-kernel: {@code C[mr, nr] (+)= alpha · op(A)[MR rows, kc] · B panel}, with
+     * {@code L < nr ≤ NR}. Element (r, p) of op(A) is {@code a[aIdx + r·rowStride + p·depthStride]}, read
+     * in place ((lda, 1) for A, (1, lda) for Aᵀ). Rows at or past {@code mr} repeat row 0 and columns at
+     * or past {@code nr} are zero padding; neither is stored.
      */
     private static void kernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp, int bIdx,
                                float[] acc, int mr, int nr, float alpha, float beta, float[] c, int cIdx, int ldc) {
-        // Rows past mr repeat row 0: when A is read in place there is no zero padding to fall back on.
+        // Rows past mr repeat row 0: A is read in place, so there is no zero padding to fall back on.
         int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
         int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
         int a5 = rowIndex(aIdx, 5, mr, rowStride), a6 = rowIndex(aIdx, 6, mr, rowStride);
@@ -478,7 +460,7 @@ public final class PanamaGemm implements GemmKernels {
         }
     }
 
-    /** Index of row r of an A panel, or of row 0 for a row past the live {@code mr}. */
+    /** Index of the tile's A row r, or of row 0 for a row past the live {@code mr}. */
     private static int rowIndex(int aIdx, int r, int mr, int rowStride) {
         return r < mr ? aIdx + r * rowStride : aIdx;
     }
