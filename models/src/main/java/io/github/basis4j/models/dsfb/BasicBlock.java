@@ -2,7 +2,7 @@ package io.github.basis4j.models.dsfb;
 
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Activation;
-import io.github.basis4j.nn.functional.Residual;
+import io.github.basis4j.nn.functional.Arith;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.BatchNorm2d;
 import io.github.basis4j.nn.modules.Conv2d;
@@ -64,6 +64,6 @@ public final class BasicBlock extends Module {
     public Variable forward(Variable x) {
         Variable out = Activation.relu(bn1.forward(conv1.forward(x)));
         out = bn2.forward(conv2.forward(out));
-        return Activation.relu(Residual.add(out, shortcut.forward(x)));
+        return Activation.relu(Arith.add(out, shortcut.forward(x)));
     }
 }

@@ -2,7 +2,7 @@ package io.github.basis4j.models.dsfb;
 
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Activation;
-import io.github.basis4j.nn.functional.Residual;
+import io.github.basis4j.nn.functional.Arith;
 import io.github.basis4j.nn.functional.Shapes;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.BatchNorm2d;
@@ -99,7 +99,7 @@ public final class BasisBlock extends Module {
     public Variable forward(Variable x) {
         Variable out = Activation.relu(decomposedConv(0, x));
         out = decomposedConv(1, out);
-        return Activation.relu(Residual.add(out, shortcut.forward(x)));
+        return Activation.relu(Arith.add(out, shortcut.forward(x)));
     }
 
     /** {@code bn_j(coeff_conv_j(basis_bn_j(cat(unique_j(x), shared_j(x)))))} for j = {@code j + 1}. */

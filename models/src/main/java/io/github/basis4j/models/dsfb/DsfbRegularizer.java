@@ -2,7 +2,7 @@ package io.github.basis4j.models.dsfb;
 
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Regularizers;
-import io.github.basis4j.nn.functional.Residual;
+import io.github.basis4j.nn.functional.Arith;
 import io.github.basis4j.nn.modules.Conv2d;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.NormStats;
@@ -111,7 +111,7 @@ public final class DsfbRegularizer {
         Variable total = null;
         for (StageTerm t : terms) {
             Variable term = Regularizers.orthogonalityPenalty(t.bases(), t.mask(), scale);
-            total = total == null ? term : Residual.add(total, term);
+            total = total == null ? term : Arith.add(total, term);
         }
         return total;
     }
