@@ -2,6 +2,7 @@ package io.github.basis4j.models.dsfb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.autograd.Variable;
@@ -121,7 +122,7 @@ class DsfbRegularizerTest {
         perturbBases(m, 3);
         DsfbRegularizer reg = DsfbRegularizer.of(m);
         double expected = referencePenalty(m, true, DsfbRegularizer.DEFAULT_LAMBDA, flatten(bases(m, true)));
-        assertThat((double) reg.penalty().value().get(0)).isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(100 * VALUE_RTOL));
+        assertThat((double) reg.penalty().value().get(0)).isCloseTo(expected, withinPercentage(100 * VALUE_RTOL));
         // cnt per stage: S·A + K·U² with S = 2·16·f, U = f, K = 2·4 unique bases, f = 1, 2, 4.
         long cnt = 0;
         for (int f : new int[] {1, 2, 4}) {
@@ -137,11 +138,11 @@ class DsfbRegularizerTest {
         CifarResNet single = Cifar10ResNets.ResNet32_SingleShared(16, 1);
         perturbBases(single, 4);
         assertThat((double) DsfbRegularizer.of(single).penalty().value().get(0))
-                .isCloseTo(referencePenalty(single, true, 10, flatten(bases(single, true))), org.assertj.core.data.Percentage.withPercentage(100 * VALUE_RTOL));
+                .isCloseTo(referencePenalty(single, true, 10, flatten(bases(single, true))), withinPercentage(100 * VALUE_RTOL));
         CifarResNet sharedOnly = Cifar10ResNets.ResNet32_SharedOnly(16);
         perturbBases(sharedOnly, 5);
         assertThat((double) DsfbRegularizer.of(sharedOnly).penalty().value().get(0))
-                .isCloseTo(referencePenalty(sharedOnly, false, 10, flatten(bases(sharedOnly, false))), org.assertj.core.data.Percentage.withPercentage(100 * VALUE_RTOL));
+                .isCloseTo(referencePenalty(sharedOnly, false, 10, flatten(bases(sharedOnly, false))), withinPercentage(100 * VALUE_RTOL));
         assertThat(DsfbRegularizer.of(sharedOnly).count()).isEqualTo(32L * 32 + 64 * 64 + 128 * 128);
     }
 
@@ -150,7 +151,7 @@ class DsfbRegularizerTest {
         CifarResNet m = tiny(Sharing.DOUBLE_SHARED, 2, 1);
         DsfbRegularizer reg = DsfbRegularizer.of(m, 0.5, false);
         assertThat((double) reg.penalty().value().get(0))
-                .isCloseTo(referencePenalty(m, false, 0.5, flatten(bases(m, false))), org.assertj.core.data.Percentage.withPercentage(100 * VALUE_RTOL));
+                .isCloseTo(referencePenalty(m, false, 0.5, flatten(bases(m, false))), withinPercentage(100 * VALUE_RTOL));
         assertThat(reg.count()).isEqualTo(4L * 4 + 8 * 8 + 16 * 16);
     }
 
