@@ -185,7 +185,8 @@ public final class Spectral {
      * DFFormer's token-mixing core on a map, {@code irfft2(dynamicFilter(rfft2(x, norm), routeing, complexWeights,
      * W), H, W, norm)}. When a gradient is wanted it is exactly that composition of recorded ops. Otherwise
      * (under {@link NoGrad}, or no input requiring gradients) it filters the spectrum in place, so inference
-     * allocates one spectrum instead of two and records nothing.
+     * allocates one spectrum instead of two and records nothing: a third fewer bytes per call (9.9 to 6.6 MB for a
+     * {@code [2, 56, 56, 128]} map, DFFormer's first stage at 224²).
      *
      * @param x              real map {@code [N, H, W, C]}
      * @param routeing       {@code [N, F, C]}
