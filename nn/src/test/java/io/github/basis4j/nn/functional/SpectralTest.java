@@ -171,7 +171,7 @@ class SpectralTest {
                 p.zeroGrad();
             }
             assertThat(single).as(name + " produced gradients").isNotEmpty();
-            Residual.add(op.get(), op.get()).backward(g);
+            Arith.add(op.get(), op.get()).backward(g);
             single.forEach((p, expected) -> {
                 float[] doubled = expected.clone();
                 for (int i = 0; i < doubled.length; i++) doubled[i] *= 2;
