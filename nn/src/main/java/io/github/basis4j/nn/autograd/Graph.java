@@ -1,6 +1,7 @@
 package io.github.basis4j.nn.autograd;
 
 import io.github.basis4j.simd.Tensor;
+import io.github.basis4j.simd.ops.Elementwise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -53,7 +54,7 @@ public final class Graph {
         }
         List<Node> order = topologicalOrder(root);
         Tensor g = root.gradBuffer();
-        addInto(g, gradOutput);
+        Elementwise.axpy(1f, gradOutput, g);
         for (int i = order.size() - 1; i >= 0; i--) {
             Node node = order.get(i);
             Variable out = node.output;
@@ -97,11 +98,5 @@ public final class Graph {
         }
         // Post-order lists producers before consumers; backward walks it from the end.
         return postOrder;
-    }
-
-    private static void addInto(Tensor dst, Tensor src) {
-        float[] d = dst.data(), s = src.data();
-        int dOff = dst.offset(), sOff = src.offset(), n = dst.size();
-        for (int i = 0; i < n; i++) d[dOff + i] += s[sOff + i];
     }
 }

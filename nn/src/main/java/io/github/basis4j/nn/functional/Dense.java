@@ -4,6 +4,7 @@ import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.simd.Tensor;
+import io.github.basis4j.simd.ops.Elementwise;
 import io.github.basis4j.simd.spi.Backends;
 import io.github.basis4j.simd.spi.GemmKernels;
 
@@ -37,7 +38,7 @@ public final class Dense {
         Tensor y = Tensor.zeros(dims);
         GemmKernels gemm = Backends.current().gemm();
         gemm.sgemm(false, true, m, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in, 0f, y.data(), y.offset(), out);
-        if (bias != null) addRowBias(y.data(), y.offset(), m, out, bias.value());
+        if (bias != null) Elementwise.addChannel(y, bias.value(), y);
         return Graph.record(y, new Node(x, weight, bias) {
             @Override public String name() { return "linear"; }
 
@@ -53,7 +54,7 @@ public final class Dense {
                     gemm.sgemm(true, false, out, in, m, 1f, g.data(), g.offset(), out, xv.data(), xv.offset(), in,
                             1f, dw.data(), dw.offset(), in);
                 }
-                if (bias != null && needsGrad(2)) sumRowsInto(g, m, out, gradOf(2));
+                if (bias != null && needsGrad(2)) Elementwise.addChannelBackward(g, null, gradOf(2));
             }
         });
     }
@@ -83,25 +84,5 @@ public final class Dense {
                 }
             }
         });
-    }
-
-    private static void addRowBias(float[] y, int yOff, int m, int n, Tensor bias) {
-        float[] b = bias.data();
-        int bOff = bias.offset();
-        for (int i = 0; i < m; i++) {
-            int row = yOff + i * n;
-            for (int j = 0; j < n; j++) y[row + j] += b[bOff + j];
-        }
-    }
-
-    // Sums g's rows into db in row order (deterministic), accumulating in double per column.
-    private static void sumRowsInto(Tensor g, int m, int n, Tensor db) {
-        double[] acc = new double[n];
-        float[] gd = g.data();
-        int off = g.offset();
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) acc[j] += gd[off + i * n + j];
-        }
-        for (int j = 0; j < n; j++) db.set(j, db.get(j) + (float) acc[j]);
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code lambdaR · Σ_stages Σ M∘(B·Bᵀ − I)² / Σ_stages cnt} to the cross-entropy: call
  * {@link #orthogonalityPenalty(List, Tensor, double)} once per stage with that stage's bases, its mask
  * {@link NormStats#dsfbGramMask} and {@code scale = lambdaR / Σ cnt} (cnt = the mask's ones), and sum the
- * terms with {@link Residual#add}.
+ * terms with {@link Arith#add}.
  */
 public final class Regularizers {
     private Regularizers() {

@@ -58,7 +58,7 @@ class ConvTest {
         String p = "conv.depthwise7.";
         Parameter x = new Parameter(tensor(p + "x")), w = new Parameter(tensor(p + "weight"));
         Conv2dParams cp = params(p);
-        Variable y = Residual.add(Conv.conv2d(x, w, null, cp), Conv.conv2d(x, w, null, cp));
+        Variable y = Arith.add(Conv.conv2d(x, w, null, cp), Conv.conv2d(x, w, null, cp));
         y.backward(tensor(p + "r"));
         float[] expected = tensor(p + "dweight").toArray();
         for (int i = 0; i < expected.length; i++) expected[i] *= 2;

@@ -15,14 +15,14 @@ import java.util.function.Function;
  * forward runs in float, so the step is larger and tolerances looser ({@code h = 1e-2} on inputs of
  * order 1 gives truncation error ~h² and rounding error ~1e-7/h, both near 1e-4).
  */
-final class GradCheck {
+public final class GradCheck {
     private static final double H = 1e-2;
 
     private GradCheck() {
     }
 
     /** Checks d(Σ r·f(inputs))/d(input) for every input that requires grad. */
-    static void check(String what, List<Variable> inputs, Function<List<Variable>, Variable> f, double rtol, double atol) {
+    public static void check(String what, List<Variable> inputs, Function<List<Variable>, Variable> f, double rtol, double atol) {
         Variable y = f.apply(inputs);
         float[] r = weights(y.value().size());
         Variable loss = weightedSum(y, r);

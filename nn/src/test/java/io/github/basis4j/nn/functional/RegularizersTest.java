@@ -53,10 +53,10 @@ class RegularizersTest {
         // The reference's total: the stages' terms, each already scaled by lambdaR / Σ cnt, summed.
         Parameter a = new Parameter(Tensor.uniform(Shape.of(3, 4), -0.6f, 0.6f, 53));
         Parameter b = new Parameter(Tensor.uniform(Shape.of(2, 5), -0.6f, 0.6f, 54));
-        Variable total = Residual.add(Regularizers.orthogonalityPenalty(a, null, 0.5), Regularizers.orthogonalityPenalty(b, null, 0.5));
+        Variable total = Arith.add(Regularizers.orthogonalityPenalty(a, null, 0.5), Regularizers.orthogonalityPenalty(b, null, 0.5));
         assertThat(total.shape()).isEqualTo(Shape.of());
         GradCheck.check("sum of two stage terms", List.of(a, b),
-                v -> Residual.add(Regularizers.orthogonalityPenalty(v.get(0), null, 0.5), Regularizers.orthogonalityPenalty(v.get(1), null, 0.5)),
+                v -> Arith.add(Regularizers.orthogonalityPenalty(v.get(0), null, 0.5), Regularizers.orthogonalityPenalty(v.get(1), null, 0.5)),
                 FD_RTOL, FD_ATOL);
     }
 

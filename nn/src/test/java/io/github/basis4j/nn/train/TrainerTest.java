@@ -71,8 +71,8 @@ class TrainerTest {
         Trainer.Builder builder(Path out, int epochs) {
             return Trainer.builder().setModel(model).setLoss(CrossEntropy::crossEntropy).setOptimizer(optimizer).setTrainLoader(train)
                     .setEpochs(epochs).setOutputDir(out).optScheduler(scheduler).optEvalLoader(eval).optGradClip(1.0).optSeed(5)
-                    .optRegularizer("l2", m -> TestModels.sumOfSquares(model.fc1.weight, PENALTY_SCALE))
-                    .optGradNorms(Map.of("fc1", List.of(model.fc1.weight, model.fc1.bias)))
+                    .optRegularizer("l2", m -> TestModels.sumOfSquares(model.fc1.weight(), PENALTY_SCALE))
+                    .optGradNorms(Map.of("fc1", List.of(model.fc1.weight(), model.fc1.bias())))
                     .optGradNorms(Map.of("all", model.parameters()))
                     .optForward(TrainerTest::noisyForward).optProgress(ProgressMode.NONE);
         }

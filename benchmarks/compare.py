@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""./basis4j bench GROUP: basis4j's JMH benchmarks and their PyTorch twins in one run, as one table.
+
+For the workloads of GROUP (kernels, fft, models, all; see workloads.py) it runs, in this order:
+  1. JMH on benchmarks/target/benchmarks.jar, one invocation per benchmark method and thread count T
+     (-Dbasis4j.threads=T, --add-modules jdk.incubator.vector), then once more at T=1 in a plain fork
+     without the incubator module, where basis4j's scalar fallback takes over;
+  2. torch_reference.py under /usr/bin/python3 (Debian's python3-torch), once per T;
+and prints one table: workload | T | ours (ms, GFLOP/s) | PyTorch (ms, GFLOP/s) | ratio | scaling | fallback,
+where ratio = our speed / PyTorch's speed (above 1: we are faster). At T > 1 PyTorch's figure is the best of
+its runs at T' <= T, as PERF.md asks: Debian's PyTorch oversubscribes 2 cores at T=2. The table and the raw
+figures are written to benchmarks/results/<date>-<group>.md and .json (-smoke for --smoke runs).
+
+Standard library only; compare.sh builds the jar and installs PyTorch before starting this.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+sys.path.insert(0, HERE)
+import workloads  # noqa: E402
+
+PACKAGE = "io.github.basis4j.bench"
+# Sane defaults for 2 cores: a kernels run takes about 8 minutes. The plain fork is informational (how much
+# the vector module buys), so it gets fewer iterations.
+JMH_VECTOR = ["-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"]
+JMH_PLAIN = ["-f", "1", "-wi", "2", "-w", "1s", "-i", "3", "-r", "1s"]
+JMH_SMOKE = ["-f", "1", "-wi", "1", "-w", "200ms", "-i", "1", "-r", "200ms"]
+TORCH_FULL = ["--warmup", "0.5", "--measure", "2"]
+TORCH_SMOKE = ["--warmup", "0", "--measure", "0", "--min-runs", "3"]
+# Fork heap: the largest workload (a CIFAR batch of 128 with its im2col buffer) needs a few hundred MB.
+FORK_JVM_ARGS = "-Xmx2g --sun-misc-unsafe-memory-access=allow"
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args():
+    p = argparse.ArgumentParser(prog="./basis4j bench", description=__doc__.split("\n")[0])
+    p.add_argument("group", help="kernels, fft, models or all")
+    p.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
+    p.add_argument("--only", help="regex: keep workloads whose label or key matches")
+    p.add_argument("--smoke", action="store_true",
+                   help="one short iteration each, to check the pipeline; the figures mean nothing")
+    p.add_argument("--no-reference", action="store_true", help="skip PyTorch")
+    p.add_argument("--no-plain", action="store_true", help="skip the plain fork without the vector module")
+    p.add_argument("--list", action="store_true", help="list the group's workloads and exit")
+    p.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"))
+    p.add_argument("--jar", default=os.path.join(HERE, "target", "benchmarks.jar"))
+    p.add_argument("--python", default="/usr/bin/python3", help="the interpreter with PyTorch")
+    p.add_argument("--results", default=os.path.join(HERE, "results"), help="where the .md and .json go")
+    p.add_argument("--no-write", action="store_true", help="print the table only")
+    args = p.parse_args()
+    try:
+        args.threads = sorted({int(t) for t in args.threads.split(",")})
+    except ValueError:
+        p.error(f"--threads must be comma-separated integers, got '{args.threads}'")
+    if not args.threads or args.threads[0] < 1:
+        p.error("--threads must be positive")
+    return args
+
+
+# ---------------------------------------------------------------------------------------------- JMH side
+
+def jmh_benchmarks(java, jar):
+    """Names "Class.method" of the benchmarks in the jar."""
+    if not os.path.isfile(jar):
+        sys.exit(f"bench: {jar} is missing; ./basis4j bench builds it (or: mvn -pl benchmarks -am package -DskipTests)")
+    try:
+        proc = subprocess.run([java, "--sun-misc-unsafe-memory-access=allow", "-jar", jar, "-l"],
+                              capture_output=True, text=True)
+    except OSError as e:
+        sys.exit(f"bench: cannot run {java} ({e.strerror}); run through ./basis4j, which finds a JDK 25, or pass --java")
+    if proc.returncode != 0:
+        sys.exit(f"bench: could not list the benchmarks in {jar} with {java}:\n{proc.stderr.strip()}")
+    out = proc.stdout
+    prefix = PACKAGE + "."
+    return {line.strip()[len(prefix):] for line in out.splitlines() if line.strip().startswith(prefix)}
+
+
+def run_jmh(args, method, shapes, threads, vector, log_dir):
+    """Runs one benchmark method over shapes at one thread count; returns JMH's result entries (failed shapes
+    are missing), each tagged with what was asked for, and leaves the JMH log and JSON in log_dir."""
+    variant = "vector" if vector else "plain"
+    name = f"{method}-T{threads}-{variant}"
+    json_path = os.path.join(log_dir, name + ".json")
+    log_path = os.path.join(log_dir, name + ".log")
+    settings = JMH_SMOKE if args.smoke else (JMH_VECTOR if vector else JMH_PLAIN)
+    # -jvmArgsAppend replaces the @Fork annotation's, so the vector fork names the module again; the plain
+    # fork leaves it out. expectBackend makes the fork fail if the backend is not the one the column claims.
+    append = ("--add-modules jdk.incubator.vector -Dbasis4j.bench.expectBackend=vector" if vector
+              else "-Dbasis4j.bench.expectBackend=scalar")
+    cmd = [args.java, "--sun-misc-unsafe-memory-access=allow", "-jar", args.jar,
+           "^" + re.escape(f"{PACKAGE}.{method}") + "$", "-p", "shape=" + ",".join(shapes), *settings,
+           "-rf", "json", "-rff", json_path,
+           "-jvmArgs", f"{FORK_JVM_ARGS} -Dbasis4j.threads={threads}", "-jvmArgsAppend", append]
+    log(f"JMH  {method} T={threads} {variant}: {len(shapes)} shape(s)")
+    started = time.time()
+    with open(log_path, "w") as logfile:
+        logfile.write(" ".join(cmd) + "\n")
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in proc.stdout:
+            logfile.write(line)
+            if line.startswith("# Parameters:"):
+                log("     " + line[len("# Parameters:"):].strip())
+        rc = proc.wait()
+    results = []
+    if os.path.exists(json_path):
+        with open(json_path) as f:
+            results = json.load(f)
+    if rc != 0 or len(results) < len(shapes):
+        # Without -foe JMH carries on after a failed shape (a @Setup check that threw), so the other shapes
+        # still get figures; show what went wrong: each failure with the first lines of its stack trace.
+        log(f"JMH  {method} T={threads} {variant} FAILED for {len(shapes) - len(results)} shape(s) (exit {rc}); "
+            f"from {log_path}:")
+        with open(log_path) as f:
+            lines = f.readlines()
+        failures = [i for i, line in enumerate(lines) if line.startswith("<failure>")]
+        for i in failures:
+            for context in lines[i + 2:i + 5]:
+                log("     | " + context.rstrip())
+        if not failures:
+            for line in lines[-20:]:
+                log("     | " + line.rstrip())
+    log(f"     {time.time() - started:.0f} s")
+    for r in results:
+        r["basis4j"] = {"method": method, "threads": threads, "variant": variant}
+    return results
+
+
+# ------------------------------------------------------------------------------------------ PyTorch side
+
+def run_reference(args, threads):
+    cmd = [args.python, os.path.join(HERE, "torch_reference.py"), "--group", args.group,
+           "--threads", str(threads), *(TORCH_SMOKE if args.smoke else TORCH_FULL)]
+    if args.only:
+        cmd += ["--only", args.only]
+    log(f"PyTorch T={threads}")
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    except OSError as e:
+        log(f"PyTorch T={threads} FAILED: cannot run {args.python} ({e.strerror}); install python3-torch or pass --no-reference")
+        return [], False
+    records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0:
+        log(f"PyTorch T={threads} FAILED (exit {proc.returncode}); see the messages above")
+    return records, proc.returncode == 0
+
+
+# --------------------------------------------------------------------------------------------- the table
+
+def fmt_ms(v):
+    if v is None:
+        return "-"
+    return f"{v:.3f}" if v < 1 else f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:.0f}"
+
+
+def fmt_gflops(flops, ms):
+    return "-" if flops is None or ms is None else f"{flops / (ms * 1e6):.1f}"
+
+
+def fmt_ratio(v):
+    return "-" if v is None else f"{v:.2f}x"
+
+
+def build_rows(selected, threads, java, torch, status, attempted):
+    """One row per workload and thread count; each cell already formatted, plus the raw numbers."""
+    ref_columns = sorted({ref.split(".")[0] for w in selected for ref in w.java_refs})
+    header = ["workload", "T", "ours ms", "ours GFLOP/s", "PyTorch ms", "PyTorch GFLOP/s", "ratio",
+              "scaling", "fallback ms"]
+    for ref in ref_columns:
+        header += [f"{workloads.JAVA_REFERENCES[ref]} ms", f"ratio vs {workloads.JAVA_REFERENCES[ref]}"]
+    rows, raw = [], []
+    for w in selected:
+        for t in threads:
+            ours = java.get((w.ours, w.shape, t, "vector"))
+            # Best PyTorch figure at any thread count up to t, and which count gave it.
+            candidates = [(torch[(w.ours, w.shape, tt)], tt) for tt in threads
+                          if tt <= t and (w.ours, w.shape, tt) in torch]
+            ref_ms, ref_t = min(candidates) if candidates else (None, None)
+            ratio = ref_ms / ours if ours and ref_ms else None
+            one = java.get((w.ours, w.shape, 1, "vector"))
+            scaling = one / ours if t > 1 and one and ours else None
+            plain = java.get((w.ours, w.shape, 1, "plain")) if t == 1 else None
+            ours_cell = fmt_ms(ours) if ours is not None else status.get(w.ours, "FAILED")
+            plain_cell = "" if t != 1 else fmt_ms(plain) if plain is not None else (
+                "FAILED" if (w.ours, "plain") in attempted else "-")
+            ref_cell = fmt_ms(ref_ms) + (f" (T{ref_t})" if ref_t is not None and ref_t != t else "")
+            row = [w.label, str(t), ours_cell, fmt_gflops(w.flops, ours), ref_cell,
+                   fmt_gflops(w.flops, ref_ms), fmt_ratio(ratio), fmt_ratio(scaling),
+                   plain_cell]
+            record = {"workload": w.label, "key": w.key, "threads": t, "flops": w.flops, "ours_ms": ours,
+                      "pytorch_ms": ref_ms, "pytorch_threads": ref_t, "ratio": ratio, "scaling": scaling,
+                      "fallback_ms": plain}
+            for ref in ref_columns:
+                method = next((r for r in w.java_refs if r.startswith(ref + ".")), None)
+                ref_java = java.get((method, w.shape, t, "vector")) if method else None
+                ref_ratio = ref_java / ours if ours and ref_java else None
+                ref_cell = "-" if method is None else fmt_ms(ref_java) if ref_java is not None else status.get(method, "FAILED")
+                row += [ref_cell, fmt_ratio(ref_ratio)]
+                record[ref + "_ms"] = ref_java
+            rows.append(row)
+            raw.append(record)
+    if not any(w.flops for w in selected):
+        # FFT-only selections have no FLOP counts: leave out the two GFLOP/s columns rather than fill them with "-".
+        keep = [i for i, name in enumerate(header) if not name.endswith("GFLOP/s")]
+        header = [header[i] for i in keep]
+        rows = [[r[i] for i in keep] for r in rows]
+    return header, rows, raw
+
+
+def render_text(header, rows):
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(cells))
+    return "\n".join([line(header), "  ".join("-" * wd for wd in widths)] + [line(r) for r in rows])
+
+
+def render_markdown(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    out += ["| " + " | ".join(c if c else " " for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+NOTES = """\
+- ours: basis4j through its public facade, JMH average time per call, vector backend (`--add-modules
+  jdk.incubator.vector`), `-Dbasis4j.threads=T`. Every result was checked against the scalar twin before timing.
+- PyTorch: the same workload through `/usr/bin/python3` (Debian's `python3-torch`), median over many calls after
+  a warm-up, `torch.set_num_threads(T)`, NCHW for convolutions. At T=2 the better of PyTorch's T=1 and T=2 is
+  used (marked `(T1)` when T=1 won): PyTorch oversubscribes 2 cores at T=2 (PERF.md).
+- GFLOP/s from explicit FLOP counts: 2·m·n·k for GEMM; 2·N·OH·OW·OC·KH·KW·IC/g for a convolution forward, 3× that
+  for forward+backward (dX and dW); none for FFTs.
+- ratio = our speed / the reference's speed (PyTorch ms / ours ms); above 1 we are faster.
+- scaling = ours at T=1 / ours at T (T > 1 only).
+- fallback: ours at T=1 in a plain fork without the vector module, i.e. the scalar backend a JVM without
+  `jdk.incubator.vector` gets.
+"""
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git_commit():
+    try:
+        head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        return head + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main():
+    args = parse_args()
+    try:
+        selected = workloads.select(args.group, args.only)
+    except (ValueError, re.error) as e:
+        sys.exit(f"bench: {e}")
+    if not selected:
+        sys.exit(f"bench: no workloads in group '{args.group}'" + (f" match '{args.only}'" if args.only else "")
+                 + "; the groups with workloads: " + ", ".join(sorted({w.group for w in workloads.WORKLOADS})))
+    if args.list:
+        for w in selected:
+            print(f"{w.group:8} {w.label:40} {w.key}")
+        return 0
+
+    started = time.time()
+    now = datetime.datetime.now()
+    commit = git_commit()  # what this run measures, before anything can change the tree
+    load_before = os.getloadavg()
+    log_dir = os.path.join(HERE, "target", "bench-runs", now.strftime("%Y%m%d-%H%M%S"))
+    os.makedirs(log_dir, exist_ok=True)
+
+    # Plan the JMH runs: each method once per thread count with all its shapes, references included.
+    available = jmh_benchmarks(args.java, args.jar)
+    plan = {}
+    for w in selected:
+        for method in (w.ours, *w.java_refs):
+            plan.setdefault(method, [])
+            if w.shape not in plan[method]:
+                plan[method].append(w.shape)
+    status = {}
+    for method in plan:
+        if method not in available:
+            status[method] = "not built"
+            log(f"JMH  {method}: not in benchmarks.jar (not written yet); its column reads 'not built'")
+    ours_methods = {w.ours for w in selected}
+
+    jmh_raw, failed, attempted_runs = [], False, set()
+    for t in args.threads:
+        for method, shapes in plan.items():
+            if method in available:
+                jmh_raw += run_jmh(args, method, shapes, t, True, log_dir)
+    # The plain fork runs at T=1 only: it shows what the vector module buys, not how the fallback scales.
+    if not args.no_plain and 1 in args.threads:
+        for method, shapes in plan.items():
+            if method in available and method in ours_methods:
+                attempted_runs.add((method, "plain"))
+                jmh_raw += run_jmh(args, method, shapes, 1, False, log_dir)
+    java = {}
+    for r in jmh_raw:
+        if r["primaryMetric"]["scoreUnit"] != "ms/op":
+            sys.exit(f"bench: {r['benchmark']} reports {r['primaryMetric']['scoreUnit']}, expected ms/op")
+        b = r["basis4j"]
+        java[(b["method"], r["params"]["shape"], b["threads"], b["variant"])] = r["primaryMetric"]["score"]
+    for method, shapes in plan.items():
+        if method in available:
+            plain_runs = 0 if args.no_plain or 1 not in args.threads or method not in ours_methods else 1
+            expected = len(shapes) * (len(args.threads) + plain_runs)
+            got = sum(1 for k in java if k[0] == method)
+            failed |= got < expected
+
+    torch_records = []
+    if not args.no_reference:
+        for t in args.threads:
+            records, ok = run_reference(args, t)
+            torch_records += records
+            failed |= not ok
+    torch = {(r["benchmark"], r["shape"], r["threads"]): r["ms"] for r in torch_records}
+
+    header, rows, raw_rows = build_rows(selected, args.threads, java, torch, status, attempted_runs)
+    table = render_text(header, rows)
+    jdk = next((f"{r['jdkVersion']} ({r['vmName']})" for r in jmh_raw), "unknown")
+    blas = sorted({r.get("blas", "unknown") for r in torch_records})
+    torch_version = sorted({r["torch"] for r in torch_records})
+    meta = {
+        "date": now.isoformat(timespec="seconds"), "group": args.group, "only": args.only, "smoke": args.smoke,
+        "threads": args.threads, "commit": commit, "cpu": cpu_model(), "logical_cpus": os.cpu_count(),
+        "kernel": platform.release(), "load_average_before": load_before, "load_average_after": os.getloadavg(),
+        "jdk": jdk, "torch": torch_version, "blas": blas,
+        "jmh_vector": JMH_SMOKE if args.smoke else JMH_VECTOR, "jmh_plain": JMH_SMOKE if args.smoke else JMH_PLAIN,
+        "torch_timing": TORCH_SMOKE if args.smoke else TORCH_FULL, "elapsed_s": round(time.time() - started),
+    }
+    warnings = []
+    if args.smoke:
+        warnings.append("SMOKE RUN: one short iteration per workload to check the pipeline; the figures mean nothing.")
+    if any("/blas/" in b for b in blas) and any(w.kind.torch == "mm" for w in selected):
+        warnings.append("PyTorch ran on the reference BLAS (libblas3), not OpenBLAS as in PERF.md: its GEMM figures"
+                        " are not representative. Install libopenblas0 (apt-get install libopenblas0) and run again.")
+    if failed:
+        warnings.append("Some runs FAILED; see the messages above and the logs in " + log_dir)
+
+    print()
+    print(f"basis4j bench {args.group}: {meta['date']}, {meta['cpu']}, {meta['logical_cpus']} CPUs, JDK {jdk}, "
+          f"PyTorch {', '.join(torch_version) or '-'}")
+    print(table)
+    for w in warnings:
+        print("WARNING: " + w)
+
+    if not args.no_write:
+        os.makedirs(args.results, exist_ok=True)
+        base = f"{now:%Y-%m-%d}-{args.group}" + ("-smoke" if args.smoke else "") + ("-partial" if args.only else "")
+        md_path = os.path.join(args.results, base + ".md")
+        with open(md_path, "w") as f:
+            f.write(f"# basis4j bench {args.group}, {now:%Y-%m-%d}" + (" (SMOKE RUN)" if args.smoke else "") + "\n\n")
+            for w in warnings:
+                f.write(f"**{w}**\n\n")
+            f.write(f"- command: `./basis4j bench {' '.join(sys.argv[1:])}`\n")
+            f.write(f"- commit: {meta['commit']}\n")
+            f.write(f"- machine: {meta['cpu']}, {meta['logical_cpus']} logical CPUs, Linux {meta['kernel']}, "
+                    f"load average before {load_before[0]:.2f}, after {meta['load_average_after'][0]:.2f}\n")
+            f.write(f"- JDK {jdk}; JMH {' '.join(meta['jmh_vector'])} (plain fork: {' '.join(meta['jmh_plain'])})\n")
+            f.write(f"- PyTorch {', '.join(torch_version) or 'not run'}, BLAS {', '.join(blas) or '-'}; "
+                    f"timing {' '.join(meta['torch_timing'])}\n")
+            f.write(f"- elapsed: {meta['elapsed_s']} s\n\n")
+            f.write(render_markdown(header, rows) + "\n\n" + NOTES)
+        with open(os.path.join(args.results, base + ".json"), "w") as f:
+            json.dump({"meta": meta, "warnings": warnings, "rows": raw_rows, "pytorch": torch_records,
+                       "jmh": jmh_raw}, f, indent=1)
+            f.write("\n")
+        print(f"written: {os.path.relpath(md_path, ROOT)} and .json")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+package io.github.basis4j.nn.functional;
+
+import io.github.basis4j.nn.autograd.Graph;
+import io.github.basis4j.nn.autograd.Node;
+import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.simd.Tensor;
+import io.github.basis4j.simd.ops.Elementwise;
+
+/**
+ * Elementwise arithmetic recorded for autograd: same-shape sum and product, a per-channel bias or scale
+ * broadcast over the last axis of a channel-last tensor, and scaling by a constant. simd-core's
+ * {@link Elementwise} facade validates the shapes (naming the operation and the shapes) and runs the
+ * backend's kernels; backward adds into the input gradients, and a per-channel gradient is summed over all
+ * rows in an order that does not depend on the thread count. Saved operands are references, not copies:
+ * they must not change between forward and backward.
+ *
+ * <p>Nothing broadcasts implicitly: a same-shape op demands equal shapes, a channel op a {@code [c]} vector
+ * matching x's last axis.
+ */
+public final class Arith {
+    private Arith() {
+    }
+
+    /** {@code a + b} for two tensors of one shape (a residual sum); the gradient flows unchanged to both. */
+    public static Variable add(Variable a, Variable b) {
+        Tensor y = Elementwise.add(value("add", "a", a), value("add", "b", b));
+        return Graph.record(y, new Node(a, b) {
+            @Override public String name() { return "add"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                if (needsGrad(0)) Elementwise.axpy(1f, g, gradOf(0));
+                if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
+            }
+        });
+    }
+
+    /** {@code a · b} elementwise for two tensors of one shape: {@code da = dy·b}, {@code db = dy·a}. */
+    public static Variable mul(Variable a, Variable b) {
+        Tensor av = value("mul", "a", a), bv = value("mul", "b", b);
+        Tensor y = Elementwise.mul(av, bv);
+        return Graph.record(y, new Node(a, b) {
+            @Override public String name() { return "mul"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                Elementwise.mulBackward(av, bv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
+            }
+        });
+    }
+
+    /**
+     * {@code x + b} with b {@code [c]} added to every row of x {@code [..., c]} (a bias over the channel axis
+     * of a channel-last map); {@code dx = dy}, {@code db = Σ_rows dy}.
+     */
+    public static Variable addChannels(Variable x, Variable b) {
+        Tensor y = Elementwise.addChannel(value("addChannels", "x", x), value("addChannels", "b", b));
+        return Graph.record(y, new Node(x, b) {
+            @Override public String name() { return "addChannels"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                Elementwise.addChannelBackward(g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
+            }
+        });
+    }
+
+    /**
+     * {@code x · s} with s {@code [c]} multiplying every row of x {@code [..., c]} (MetaFormer's layer and
+     * residual {@code Scale}); {@code dx = dy·s}, {@code ds = Σ_rows dy·x}.
+     */
+    public static Variable mulChannels(Variable x, Variable s) {
+        Tensor xv = value("mulChannels", "x", x), sv = value("mulChannels", "s", s);
+        Tensor y = Elementwise.mulChannel(xv, sv);
+        return Graph.record(y, new Node(x, s) {
+            @Override public String name() { return "mulChannels"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                Elementwise.mulChannelBackward(xv, sv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
+            }
+        });
+    }
+
+    /** {@code alpha · x} for a constant alpha; {@code dx = alpha·dy}. */
+    public static Variable scale(Variable x, float alpha) {
+        if (!Float.isFinite(alpha)) throw new IllegalArgumentException("scale: alpha must be finite, got " + alpha);
+        Tensor y = Elementwise.scale(value("scale", "x", x), alpha);
+        return Graph.record(y, new Node(x) {
+            @Override public String name() { return "scale"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                Elementwise.axpy(alpha, g, gradOf(0));
+            }
+        });
+    }
+
+    /** x's value, or an exception naming the op and argument when x is null. */
+    static Tensor value(String op, String arg, Variable v) {
+        if (v == null) throw new IllegalArgumentException(op + ": " + arg + " must not be null");
+        return v.value();
+    }
+}
