@@ -138,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where checkpoints, logs and plots go.")
     private Path output;
 
-    @Option(names = "--resume", description = "Continue the run in --output from its last.safetensors.")
+    @Option(names = "--resume", description = "Continue the run in --output from its last.safetensors, with the same options (--epochs may grow only with a constant, step or multistep schedule: the cosine spans --epochs).")
     private boolean resume;
 
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "0",
@@ -208,7 +208,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) b.optResumeFrom(last);
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training images%s, %d threads%n", model.name(),
+        out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training images%s, threads %d%n", model.name(),
                 model.module().parameterCount(), dataset, train.size(), test.map(t -> ", " + t.size() + " test images").orElse(""),
                 Parallel.threads());
         out.flush();
