@@ -1,20 +1,21 @@
 package io.github.basis4j.simd.panama;
 
 /**
- * Per-thread scratch for {@link PanamaGemm}: the packed A block and the packed B block of the tile a
- * thread is working on.
+ * Per-thread scratch for {@link PanamaGemm}: the packed B block of the tile a thread is working on, an
+ * accumulator spill buffer, a contiguous copy of a strided vector, and the partial products of a k-split.
  *
  * <p>Each thread (the caller or a {@code Parallel} worker) owns one workspace, so panels are never
  * shared and never allocated per call: a buffer grows to the largest block the thread has seen and is
- * then reused. The sizes are bounded by the tile and k-block sizes of {@link PanamaGemm}, so a workspace
- * holds at most a few hundred KiB per thread.
+ * then reused. The panel sizes are bounded by the tile and k-block sizes of {@link PanamaGemm} (a few
+ * hundred KiB per thread); the partial products of a k-split by {@link PanamaGemm#PARTIALS_BUDGET}.
  */
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> CURRENT = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    private float[] aPanels = new float[0];
     private float[] bPanels = new float[0];
     private float[] accumulators = new float[0];
+    private float[] partials = new float[0];
+    private float[] vector = new float[0];
 
     private GemmWorkspace() {
     }
@@ -22,12 +23,6 @@ final class GemmWorkspace {
     /** This thread's workspace. */
     static GemmWorkspace get() {
         return CURRENT.get();
-    }
-
-    /** A buffer of at least {@code size} floats for packed A; its contents are unspecified. */
-    float[] aPanels(int size) {
-        if (aPanels.length < size) aPanels = new float[size];
-        return aPanels;
     }
 
     /** A buffer of at least {@code size} floats for packed B; its contents are unspecified. */
@@ -40,5 +35,20 @@ final class GemmWorkspace {
     float[] accumulators(int size) {
         if (accumulators.length < size) accumulators = new float[size];
         return accumulators;
+    }
+
+    /**
+     * A buffer of at least {@code size} floats for the per-depth-chunk partial products of a k-split
+     * product; taken by the calling thread and written by the workers, each into its own slice.
+     */
+    float[] partials(int size) {
+        if (partials.length < size) partials = new float[size];
+        return partials;
+    }
+
+    /** A buffer of at least {@code size} floats for a strided vector copied contiguous. */
+    float[] vector(int size) {
+        if (vector.length < size) vector = new float[size];
+        return vector;
     }
 }

@@ -17,23 +17,25 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * for each k-block pc (in ascending order):
  *     pack op(B)[pc : pc+kc, tile columns] into NR-wide panels     (the B block, ≤ 512 KiB, L2)
- *     pack op(A)[tile rows, pc : pc+kc]    into MR-tall panels     (the A block, ≤ 192 KiB, L2)
  *     for each B panel (kc × NR, ≤ 32 KiB, stays in the 48 KiB L1 while …)
- *         for each A panel (kc × MR, streamed from L2)
- *             micro-kernel: C[MR × NR] (+)= alpha · Apanel · Bpanel
+ *         for each MR rows of the tile (op(A)[MR rows, pc : pc+kc], read in place, L2)
+ *             micro-kernel: C[MR × NR] (+)= alpha · op(A) rows · B panel
  * </pre>
- * Transposes are absorbed by the packing, so a single micro-kernel serves all four combinations.
- * When the tile has a single B panel (n ≤ NR, e.g. the im2col shapes with n = 16), each A element
- * would be used once per packing, so A is not packed: the kernels read op(A) in place through a row
- * and a depth stride.
+ * The B packing absorbs op(B)'s transpose; op(A) is addressed through a row and a depth stride, so one
+ * micro-kernel serves all four combinations.
  *
- * <h2>Packed layouts</h2>
- * A panel {@code ip} (rows {@code ip..ip+MR} of the tile) holds element (row {@code ip+r}, depth
- * {@code p}) at {@code ap[ip·kc + p·MR + r]}; rows past m are zero. B panel {@code jp} (columns
- * {@code jp..jp+w}) holds (depth {@code p}, column {@code jp+j}) at {@code bp[jp·kc + p·w + j]} with
- * width {@code w = NR}, except that a last panel of at most {@link #L} live columns is packed
- * narrow, {@code w = L}; columns past n are zero. One k step of the micro-kernel thus reads MR
- * consecutive floats of A and w consecutive floats of B.
+ * <h2>Why A is not packed</h2>
+ * The kernel broadcasts one A element per row and depth, so it never needs A's rows side by side in a
+ * vector; packing A into MR-interleaved panels only bought contiguity, and cost a transpose (for
+ * op(A) = A) once per tile column. Reading op(A) in place — eight row streams for A, eight consecutive
+ * floats per depth for Aᵀ — measured faster on every shape: 1024³ by 5-10 %, 256³ by 6 %,
+ * M=3136 N=64 K=576 by 35-70 % and M=576 N=64 K=3136 (Aᵀ) by 45 % (T=1, shared machine).
+ *
+ * <h2>Packed B layout</h2>
+ * B panel {@code jp} (columns {@code jp..jp+w}) holds (depth {@code p}, column {@code jp+j}) at
+ * {@code bp[jp·kc + p·w + j]} with width {@code w = NR}, except that a last panel of at most {@link #L}
+ * live columns is packed narrow, {@code w = L}; columns past n are zero. One k step of the
+ * micro-kernel thus reads w consecutive floats of B.
  *
  * <h2>Micro-kernel tile</h2>
  * {@link #MR} = 8 rows × {@link #NR} = 2 vectors (32 columns at 512 bits, 16 at 256, 8 at 128). Each k
@@ -46,16 +48,26 @@ import jdk.incubator.vector.VectorSpecies;
  * takes an 8 × 1-vector edge kernel instead of wasting half of every FMA on zero padding.
  *
  * <h2>Edges, alpha, beta</h2>
- * m, n and k are never assumed to be multiples of anything: partial panels are zero-padded when
- * packed (rows past m of an A read in place repeat a live row instead), and each accumulator tile is
+ * m, n and k are never assumed to be multiples of anything: partial B panels are zero-padded when
+ * packed, rows of A past the tile's last repeat a live row, and each accumulator tile is
  * written to C by {@code storeTile} through a row bound and lane masks. alpha and beta are applied in
  * that store: the first k-block writes {@code alpha·acc + beta·C} (just {@code alpha·acc} when beta is
  * 0, so C is never read and NaNs in it do not propagate) and later blocks add {@code alpha·acc}.
+ *
+ * <h2>One row or one column</h2>
+ * When m = 1 or n = 1 the product is a vector × matrix product and goes to {@link PanamaGemv}, which
+ * streams the matrix once instead of computing an 8-row tile with one live row.
  *
  * <h2>Threading and determinism</h2>
  * Tiles partition C, so chunks write disjoint outputs. Every element of C is summed over k in the same
  * order whatever the tile sizes or the thread count — k-blocks of a size that depends on k alone, each
  * summed in ascending order in one register lane — so 1 and N threads give identical bits.
+ *
+ * <p>A product with fewer than {@link #SPLIT_BELOW_TILES} C tiles and a deep k (a weight gradient, e.g.
+ * [144, 16] summed over 131072 pixels) would leave all but one thread idle, so it is also cut along k
+ * into depth chunks of at least {@link #K_CHUNK} ({@link #splitDepth}). The chunks are fixed by m, n and
+ * k, each writes its own partial product, and the partials are added in chunk order, so the split keeps
+ * the bits independent of the thread count too.
  */
 public final class PanamaGemm implements GemmKernels {
     private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
@@ -67,13 +79,27 @@ public final class PanamaGemm implements GemmKernels {
     static final int NR = 2 * L;
     /**
      * Deepest k-block. A B panel of KC × NR floats is 32 KiB at 512 bits, which leaves the rest of
-     * the 48 KiB L1 for the A panel streaming past it.
+     * the 48 KiB L1 for the A rows streaming past it.
      */
     static final int KC = 256;
     /** Most rows of a C tile: a TILE_M × KC A block is 192 KiB, well inside the 1 MiB L2. */
     static final int TILE_M = 192;
     /** Most columns of a C tile: a KC × TILE_N B block is 512 KiB, so A and B blocks share the L2. */
     static final int TILE_N = 512;
+    /**
+     * Products with fewer C tiles than this split k ({@link #splitDepth}) so that their work spreads
+     * over more than a tile's worth of parallel chunks.
+     */
+    static final int SPLIT_BELOW_TILES = 4;
+    /**
+     * Shallowest depth chunk of a k-split: four k-blocks, so writing and re-reading the m × n partial of
+     * a chunk costs well under 1 % of its 1024 · m · n multiply-adds.
+     */
+    static final int K_CHUNK = 4 * KC;
+    /** Most depth chunks of a k-split: 16 parallel chunks per tile balance any thread count up to 16. */
+    static final int MAX_DEPTH_CHUNKS = 16;
+    /** Most floats of partial products a k-split keeps (4 MiB); larger m · n takes fewer chunks. */
+    static final long PARTIALS_BUDGET = 1 << 20;
 
     /** Creates the kernels; they hold no state (panels live in per-thread workspaces). */
     public PanamaGemm() {
@@ -90,8 +116,24 @@ public final class PanamaGemm implements GemmKernels {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        // A single row or column of C is a vector × matrix product: nothing to tile, nothing worth packing.
+        if (m == 1) {
+            PanamaGemv.gemv(transB, n, k, alpha, a, aOff, transA ? lda : 1, b, bOff, ldb, beta, c, cOff, 1);
+            return;
+        }
+        if (n == 1) {
+            // Cᵀ = op(B)ᵀ · op(A)ᵀ: x is op(B)'s column, and M(p, i) = op(A)[i, p] is A as stored.
+            PanamaGemv.gemv(!transA, m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, lda, beta, c, cOff, ldc);
+            return;
+        }
         int tileM = balancedTile(m, TILE_M, MR), tileN = balancedTile(n, TILE_N, NR);
         int tilesM = ceilDiv(m, tileM), tilesN = ceilDiv(n, tileN);
+        int depthChunks = depthChunks(m, n, k, tilesM * tilesN);
+        if (depthChunks > 1) {
+            splitDepth(transA, transB, m, n, k, depthChunks, tileM, tileN, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+            return;
+        }
         // Depth blocks depend on k alone (never on tiles or threads): that fixes each element's summation order.
         int kc = ceilDiv(k, ceilDiv(k, KC));
         Parallel.forChunks(tilesM * tilesN, 1, (chunk, from, to) -> {
@@ -103,6 +145,59 @@ public final class PanamaGemm implements GemmKernels {
                         beta, c, cOff + i0 * ldc + j0, ldc);
             }
         });
+    }
+
+    /**
+     * Into how many depth chunks {@link #splitDepth} cuts a product with {@code tiles} C tiles: 1 (no
+     * split) unless there are fewer than {@link #SPLIT_BELOW_TILES} tiles and k is at least two
+     * {@link #K_CHUNK}s deep. A function of m, n and k only, never of the thread count.
+     */
+    static int depthChunks(int m, int n, int k, int tiles) {
+        if (tiles >= SPLIT_BELOW_TILES) return 1;
+        long byDepth = Math.min(k / K_CHUNK, MAX_DEPTH_CHUNKS);
+        long byMemory = PARTIALS_BUDGET / ((long) m * n);
+        return (int) Math.max(1, Math.min(byDepth, byMemory));
+    }
+
+    /**
+     * A product with few C tiles and a deep k (the weight gradients: [oc, ic·kh·kw] summed over
+     * n·h·w pixels) would give one thread all the work. It is instead cut into {@code chunks} depth
+     * ranges of equal size; every (depth chunk, C tile) pair is one {@link Parallel} chunk that writes its
+     * own slice of a partial product {@code P_q = op(A)[:, range q] · op(B)[range q, :]}, and then
+     * {@code C = alpha·(((P_0 + P_1) + P_2) + …) + beta·C}, added in chunk order. The ranges follow from
+     * m, n and k alone, so 1 and N threads give identical bits.
+     */
+    private static void splitDepth(boolean transA, boolean transB, int m, int n, int k, int chunks, int tileM,
+                                   int tileN, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc) {
+        int depth = ceilDiv(k, chunks), depthChunks = ceilDiv(k, depth);
+        int tilesM = ceilDiv(m, tileM), tilesN = ceilDiv(n, tileN), tiles = tilesM * tilesN, mn = m * n;
+        // Taken on the calling thread: the workers write disjoint slices, and the join publishes them.
+        float[] partials = GemmWorkspace.get().partials(depthChunks * mn);
+        Parallel.forChunks(depthChunks * tiles, 1, (chunk, from, to) -> {
+            for (int u = from; u < to; u++) {
+                int q = u / tiles, t = u % tiles;
+                int p0 = q * depth, kq = Math.min(depth, k - p0), kc = ceilDiv(kq, ceilDiv(kq, KC));
+                int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
+                tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), kq, kc, 1f,
+                        a, transA ? aOff + p0 * lda + i0 : aOff + i0 * lda + p0, lda,
+                        b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb,
+                        0f, partials, q * mn + i0 * n + j0, n);
+            }
+        });
+        FloatVector alphaV = FloatVector.broadcast(F, alpha), betaV = FloatVector.broadcast(F, beta);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j += L) {
+                VectorMask<Float> live = F.indexInRange(j, n);
+                int idx = i * n + j;
+                FloatVector sum = FloatVector.fromArray(F, partials, idx, live);
+                for (int q = 1; q < depthChunks; q++) sum = sum.add(FloatVector.fromArray(F, partials, q * mn + idx, live));
+                sum = sum.mul(alphaV);
+                if (beta != 0f) sum = FloatVector.fromArray(F, c, row + j, live).fma(betaV, sum);
+                sum.intoArray(c, row + j, live);
+            }
+        }
     }
 
     @Override
@@ -137,32 +232,26 @@ public final class PanamaGemm implements GemmKernels {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
-        float[] ap = ws.aPanels(roundUp(mt, MR) * kcMax);
         float[] bp = ws.bPanels(roundUp(nt, NR) * kcMax);
         float[] acc = ws.accumulators(MR * NR);
-        // With a single B panel every A element is used once per block, so packing A cannot pay for
-        // itself: the kernels then read op(A) where it lies (the n = 16 conv shapes live here).
-        boolean packAPanels = nt > NR;
-        int rowStride = packAPanels || transA ? 1 : lda, depthStride = packAPanels ? MR : transA ? lda : 1;
+        // op(A) is read where it lies (see "Why A is not packed" in the class comment): row r, depth p of
+        // the tile is a[aOff + r·rowStride + p·depthStride].
+        int rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float blockBeta = pc == 0 ? beta : 1f;
-            if (transB) packBTransposed(b, bOff + pc, ldb, kc, nt, bp);
-            else packB(b, bOff + pc * ldb, ldb, kc, nt, bp);
-            if (packAPanels && transA) packATransposed(a, aOff + pc * lda, lda, kc, mt, ap);
-            else if (packAPanels) packA(a, aOff + pc, lda, kc, mt, ap);
-            float[] aSrc = packAPanels ? ap : a;
+            packB(transB, b, transB ? bOff + pc : bOff + pc * ldb, ldb, kc, nt, bp);
             for (int jp = 0; jp < nt; jp += NR) {
                 int nr = Math.min(NR, nt - jp);
                 for (int ip = 0; ip < mt; ip += MR) {
                     int mr = Math.min(MR, mt - ip);
-                    int aIdx = packAPanels ? ip * kc : transA ? aOff + pc * lda + ip : aOff + ip * lda + pc;
+                    int aIdx = aOff + ip * rowStride + pc * depthStride;
                     int cIdx = cOff + ip * ldc + jp;
                     if (nr > L) {
-                        kernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
+                        kernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
                                 c, cIdx, ldc);
                     } else {
-                        narrowKernel(kc, aSrc, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
+                        narrowKernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
                                 blockBeta, c, cIdx, ldc);
                     }
                 }
@@ -175,81 +264,76 @@ public final class PanamaGemm implements GemmKernels {
         return nr > L ? NR : L;
     }
 
-    /** Packs op(B) = B, [kc, nt] at {@code b[bOff]} with row stride ldb, into B panels. */
-    private static void packB(float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
-        for (int p = 0; p < kc; p++) {
-            int src = bOff + p * ldb;
-            for (int jp = 0; jp < nt; jp += NR) {
-                int nr = Math.min(NR, nt - jp), w = panelWidth(nr);
-                int dst = jp * kc + p * w;
-                if (nr == NR) {
-                    FloatVector.fromArray(F, b, src + jp).intoArray(bp, dst);
-                    FloatVector.fromArray(F, b, src + jp + L).intoArray(bp, dst + L);
-                } else {
-                    // Masked-off lanes load as zero, which is the padding the kernels expect.
-                    for (int v = 0; v < w; v += L) {
-                        FloatVector.fromArray(F, b, src + jp + v, F.indexInRange(v, nr)).intoArray(bp, dst + v);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Packs op(B) = Bᵀ, where B is [nt, kc] at {@code b[bOff]} with row stride ldb, into B panels. */
-    private static void packBTransposed(float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
+    /**
+     * Packs op(B), [kc, nt] at {@code b[bOff]}, into B panels (NR wide, a last one of ≤ L live columns
+     * L wide; see the class comment for the layout).
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int kc, int nt, float[] bp) {
+        // Column j, depth p of op(B) lies at b[bOff + j·colStride + p·depthStride].
+        int colStride = transB ? ldb : 1, depthStride = transB ? 1 : ldb;
         for (int jp = 0; jp < nt; jp += NR) {
-            int nr = Math.min(NR, nt - jp), w = panelWidth(nr);
-            int base = jp * kc;
-            for (int j = 0; j < w; j++) {
-                if (j < nr) {
-                    int src = bOff + (jp + j) * ldb;
-                    for (int p = 0; p < kc; p++) bp[base + p * w + j] = b[src + p];
-                } else {
-                    for (int p = 0; p < kc; p++) bp[base + p * w + j] = 0f;
-                }
-            }
-        }
-    }
-
-    /** Packs op(A) = A, [mt, kc] at {@code a[aOff]} with row stride lda, into A panels. */
-    private static void packA(float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
-        for (int ip = 0; ip < mt; ip += MR) {
-            int mr = Math.min(MR, mt - ip);
-            int base = ip * kc;
-            for (int r = 0; r < MR; r++) {
-                if (r < mr) {
-                    int src = aOff + (ip + r) * lda;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
-                } else {
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
-                }
-            }
-        }
-    }
-
-    /** Packs op(A) = Aᵀ, where A is [kc, mt] at {@code a[aOff]} with row stride lda, into A panels. */
-    private static void packATransposed(float[] a, int aOff, int lda, int kc, int mt, float[] ap) {
-        for (int ip = 0; ip < mt; ip += MR) {
-            int mr = Math.min(MR, mt - ip);
-            int base = ip * kc;
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + p * lda + ip, dst = base + p * MR;
-                int r = 0;
-                for (; r < mr; r++) ap[dst + r] = a[src + r];
-                for (; r < MR; r++) ap[dst + r] = 0f;
-            }
+            int nr = Math.min(NR, nt - jp);
+            packPanel(b, bOff + jp * colStride, colStride, depthStride, kc, nr, panelWidth(nr), bp, jp * kc);
         }
     }
 
     /**
-     * The MR × NR micro-kernel: {@code C[mr, nr] (+)= alpha · A panel · B panel} over kc steps, with
-     * {@code L < nr ≤ NR}. Element (r, p) of the A panel is {@code a[aIdx + r·rowStride + p·depthStride]}:
-     * a packed panel (1, MR) or op(A) in place (lda, 1 or 1, lda). Rows at or past {@code mr} repeat
-     * row 0 and columns at or past {@code nr} are zero padding; neither is stored.
+     * Packs one B panel: {@code live} columns by kc depths, element (column j, depth p) at
+     * {@code src[srcIdx + j·colStride + p·depthStride]}, to {@code dst[dstIdx + p·w + j]}, with columns
+     * {@code live..w} zero; w (NR or L) is a multiple of L.
+     *
+     * <p>When the columns are contiguous in the source (op(B) = B) each depth is a vector copy, masked on
+     * a partial panel. Otherwise (op(B) = Bᵀ) the panel is a transpose: it walks each source column
+     * along its contiguous depths and writes with a stride of w floats, which stays inside the panel's
+     * L1 lines. Gathering a vector per depth instead was measured slower here (a gather costs about as
+     * much as the scalar loads it replaces, and the scattered stores it saves were not the bottleneck).
+     */
+    private static void packPanel(float[] src, int srcIdx, int colStride, int depthStride, int kc, int live, int w,
+                                  float[] dst, int dstIdx) {
+        if (colStride == 1) {
+            for (int p = 0; p < kc; p++) {
+                int s = srcIdx + p * depthStride, d = dstIdx + p * w;
+                for (int j = 0; j < w; j += L) {
+                    // Masked-off lanes load as zero, which is the padding past the live columns.
+                    FloatVector v = live - j >= L ? FloatVector.fromArray(F, src, s + j)
+                            : FloatVector.fromArray(F, src, s + j, F.indexInRange(j, live));
+                    v.intoArray(dst, d + j);
+                }
+            }
+            return;
+        }
+        // Each width is passed as a literal so that, once the small helper is inlined, C2 sees a constant
+        // store stride and drops the per-element range checks (it eliminates them for constant scales
+        // only); a variable stride here cost the transposed shapes 10-15 %.
+        assert depthStride == 1 : "a panel's columns or its depths must be contiguous";
+        for (int j = 0; j < w; j++) {
+            int s = j < live ? srcIdx + j * colStride : -1, d = dstIdx + j;
+            if (w == NR) transposeColumn(src, s, kc, dst, d, NR);
+            else transposeColumn(src, s, kc, dst, d, L);
+        }
+    }
+
+    /**
+     * Writes kc consecutive floats from {@code src[s]} (zeros when {@code s < 0}, a padding column) to
+     * {@code dst[d + p·w]}: one column of a panel packed from a source whose depths are contiguous.
+     */
+    private static void transposeColumn(float[] src, int s, int kc, float[] dst, int d, int w) {
+        if (s < 0) {
+            for (int p = 0; p < kc; p++) dst[d + p * w] = 0f;
+        } else {
+            for (int p = 0; p < kc; p++) dst[d + p * w] = src[s + p];
+        }
+    }
+
+    /**
+     * The MR × NR micro-kernel: {@code C[mr, nr] (+)= alpha · op(A)[MR rows, kc] · B panel}, with
+     * {@code L < nr ≤ NR}. Element (r, p) of op(A) is {@code a[aIdx + r·rowStride + p·depthStride]}, read
+     * in place ((lda, 1) for A, (1, lda) for Aᵀ). Rows at or past {@code mr} repeat row 0 and columns at
+     * or past {@code nr} are zero padding; neither is stored.
      */
     private static void kernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp, int bIdx,
                                float[] acc, int mr, int nr, float alpha, float beta, float[] c, int cIdx, int ldc) {
-        // Rows past mr repeat row 0: when A is read in place there is no zero padding to fall back on.
+        // Rows past mr repeat row 0: A is read in place, so there is no zero padding to fall back on.
         int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
         int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
         int a5 = rowIndex(aIdx, 5, mr, rowStride), a6 = rowIndex(aIdx, 6, mr, rowStride);
@@ -376,7 +460,7 @@ public final class PanamaGemm implements GemmKernels {
         }
     }
 
-    /** Index of row r of an A panel, or of row 0 for a row past the live {@code mr}. */
+    /** Index of the tile's A row r, or of row 0 for a row past the live {@code mr}. */
     private static int rowIndex(int aIdx, int r, int mr, int rowStride) {
         return r < mr ? aIdx + r * rowStride : aIdx;
     }

@@ -141,6 +141,42 @@ class GemmKernelsTest {
     }
 
     @Test
+    void matchesOracleWhenDepthIsSplitIntoChunks() {
+        // Few C tiles and k of two or more 1024-deep chunks: PanamaGemm sums per-chunk partial products.
+        // 2049 leaves a one-element remainder, 4097 four uneven chunks; m = 193 spans two row tiles.
+        int[][] shapes = {{3, 7, 2100}, {17, 33, 4097}, {193, 5, 2049}, {2, 130, 2049}};
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0.75f}, {1.5f, 0f}, {1f, 1f}};
+        long seed = 900;
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                float[] ab = alphaBeta[t];
+                assertParity(Case.random((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], ab[0], ab[1], 3, seed++));
+            }
+        }
+    }
+
+    @Test
+    void matchesOracleForASingleRowOrColumnOfC() {
+        // m = 1 or n = 1 is a vector × matrix product (PanamaGemv): row-major and transposed matrices,
+        // x strided whenever the padding makes lda or ldb exceed 1, outputs around every block edge.
+        int[] sizes = {1, 2, 3, 7, 15, 16, 17, 31, 33, 127, 1000};
+        int[] depths = {1, 17, 127, 1000};
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0.75f}, {1.5f, 0f}, {1f, 1f}};
+        long seed = 1300;
+        for (int t = 0; t < 4; t++) {
+            for (int other : sizes) {
+                for (int k : depths) {
+                    float[] ab = alphaBeta[(int) (seed & 3)];
+                    boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                    int pad = (int) (seed % 3) * 2;
+                    assertParity(Case.random(transA, transB, 1, other, k, ab[0], ab[1], pad, seed++));
+                    assertParity(Case.random(transA, transB, other, 1, k, ab[0], ab[1], pad, seed++));
+                }
+            }
+        }
+    }
+
+    @Test
     void betaZeroIgnoresNaNsInC() {
         Case cs = Case.random(false, true, 45, 50, 33, 1f, 0f, 2, 3);
         float[] out = cs.run(underTest);
@@ -223,7 +259,8 @@ class GemmKernelsTest {
     void oneAndTwoThreadsGiveIdenticalBits() {
         // 300 × 700 × 600 splits into several C tiles and three depth blocks; the transposed variants take
         // the other packing routines. The batch covers the parallel-over-products path.
-        int[][] shapes = {{300, 700, 600}, {131, 16, 700}};
+        // 144 × 16 × 5000 is split along k; 1 × 1000 and 1000 × 1 (vector × matrix) span several chunks.
+        int[][] shapes = {{300, 700, 600}, {131, 16, 700}, {144, 16, 5000}, {1, 1000, 300}, {1000, 1, 300}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 Case cs = Case.random((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, 0.5f, 1, 31 + t);

@@ -24,13 +24,15 @@ public final class GemmTimingMain {
                 {1024, 1024, 1024, 0, 0}, {256, 256, 256, 0, 0}, {3136, 64, 576, 0, 0}, {8192, 64, 576, 0, 0},
                 {131072, 16, 144, 0, 0}, {144, 16, 131072, 1, 0}, {576, 64, 3136, 1, 0}, {3136, 576, 64, 0, 1},
                 {1024, 1024, 1024, 1, 1},
+                // a linear layer at batch 1 and its input gradient (the vector × matrix path)
+                {1, 1000, 512, 0, 1}, {1, 512, 1000, 0, 0},
         };
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             boolean ta = s[3] == 1, tb = s[4] == 1;
             float[] a = Numerics.randomFloats(m * k, 1), b = Numerics.randomFloats(k * n, 2), c = new float[m * n];
             double flops = 2.0 * m * n * k;
-            int reps = (int) Math.max(3, Math.min(200, 4e9 / flops));
+            int reps = (int) Math.max(3, Math.min(2000, 4e9 / flops));
             double best = Double.MAX_VALUE;
             for (int round = 0; round < 8; round++) {
                 long t0 = System.nanoTime();

@@ -1,0 +1,74 @@
+package io.github.basis4j.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.basis4j.models.dsfb.CifarResNet;
+import io.github.basis4j.models.dsfb.Sharing;
+import io.github.basis4j.nn.modules.Module;
+import io.github.basis4j.nn.modules.Sequential;
+import org.junit.jupiter.api.Test;
+
+class ModelRegistryTest {
+    @Test
+    void listsEveryReferenceCifar10ModelInTrainScriptOrder() {
+        assertThat(Models.names()).containsExactly("cifar10/ResNet20", "cifar10/ResNet32", "cifar10/ResNet44", "cifar10/ResNet56",
+                "cifar10/ResNet110", "cifar10/ResNet1202", "cifar10/ResNet56_DoubleShared", "cifar10/ResNet32_DoubleShared",
+                "cifar10/ResNet56_SingleShared", "cifar10/ResNet32_SingleShared", "cifar10/ResNet56_SharedOnly",
+                "cifar10/ResNet32_SharedOnly", "cifar10/ResNet56_NonShared", "cifar10/ResNet32_NonShared");
+    }
+
+    @Test
+    void namesAreCaseInsensitiveAndMayBeQualified() {
+        for (String name : new String[] {"ResNet32_DoubleShared", "resnet32_doubleshared", "RESNET32_DOUBLESHARED", "cifar10/ResNet32_DoubleShared",
+                "CIFAR10/resnet32_DoubleShared", " resnet32_doubleshared "}) {
+            Module m = Models.create(name);
+            assertThat(m).as(name).isInstanceOf(CifarResNet.class);
+            assertThat(((CifarResNet) m).sharing()).isEqualTo(Sharing.DOUBLE_SHARED);
+            assertThat(((CifarResNet) m).numBlocks()).containsExactly(5, 5, 5);
+        }
+        assertThat(ModelRegistry.standard().contains("resnet20")).isTrue();
+    }
+
+    @Test
+    void unknownNameListsKnownModels() {
+        assertThatThrownBy(() -> Models.create("ResNet18")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown model 'ResNet18'").hasMessageContaining("cifar10/ResNet20").hasMessageContaining("cifar10/ResNet32_NonShared");
+        assertThatThrownBy(() -> Models.create("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("known models: cifar10/ResNet20");
+        assertThatThrownBy(() -> Models.create(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void optionsReachTheModel() {
+        ModelOptions o = ModelOptions.builder().optInChannels(1).optNumClasses(100).optSharedRank(8).optUniqueRank(2).build();
+        CifarResNet m = (CifarResNet) Models.create("resnet56_singleshared", o);
+        assertThat(m.stateDict().get("conv1.weight").shape().dims()).containsExactly(16, 1, 3, 3);
+        assertThat(m.stateDict().get("fc.weight").shape().dims()).containsExactly(100, 64);
+        assertThat(m.stateDict().get("shared_basis_3.weight").shape().dims()).containsExactly(32, 64, 3, 3);
+        assertThat(m.stateDict().get("layer3.1.basis_conv2.weight").shape().dims()).containsExactly(8, 64, 3, 3);
+        assertThat(m.stateDict().get("layer3.1.coeff_conv2.weight").shape().dims()).containsExactly(64, 40, 1, 1);
+    }
+
+    @Test
+    void ranksAConstructorDoesNotTakeAreRejected() {
+        ModelOptions shared = ModelOptions.builder().optSharedRank(8).build();
+        ModelOptions unique = ModelOptions.builder().optUniqueRank(2).build();
+        assertThatThrownBy(() -> Models.create("ResNet20", shared)).hasMessageContaining("ResNet20 takes no sharedRank");
+        assertThatThrownBy(() -> Models.create("ResNet32_NonShared", shared)).hasMessageContaining("takes no sharedRank");
+        assertThatThrownBy(() -> Models.create("ResNet32_SharedOnly", unique)).hasMessageContaining("takes no uniqueRank");
+        assertThatThrownBy(() -> ModelOptions.builder().optSharedRank(0)).hasMessageContaining("sharedRank must be >= 1");
+    }
+
+    @Test
+    void duplicateAndAmbiguousNamesAreErrors() {
+        ModelRegistry r = new ModelRegistry();
+        r.register("a", "Net", "first", o -> new Sequential());
+        assertThatThrownBy(() -> r.register("A", "NET", "again", o -> new Sequential())).hasMessageContaining("already registered");
+        r.register("b", "net", "second", o -> new Sequential());
+        assertThatThrownBy(() -> r.get("Net")).hasMessageContaining("ambiguous").hasMessageContaining("a/Net").hasMessageContaining("b/net");
+        assertThat(r.get("B/NET").description()).isEqualTo("second");
+        assertThat(r.contains("net")).isFalse();
+        assertThat(r.contains("a/net")).isTrue();
+        assertThatThrownBy(() -> r.register("a", "x/y", "", o -> new Sequential())).hasMessageContaining("without '/'");
+    }
+}

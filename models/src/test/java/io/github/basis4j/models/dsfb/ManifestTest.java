@@ -1,0 +1,89 @@
+package io.github.basis4j.models.dsfb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.basis4j.models.ModelOptions;
+import io.github.basis4j.nn.modules.Module;
+import io.github.basis4j.simd.Shape;
+import io.github.basis4j.simd.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every CIFAR-10 model's {@code stateDict()} keys, order and shapes, and its distinct parameter count, equal
+ * the PyTorch reference's, as dumped by {@code tools/fixtures/dsfb_manifests.py} with the train script's
+ * default ranks (shared 16, unique 1). Models are only built here, never run, so ResNet1202 stays cheap.
+ */
+class ManifestTest {
+    private static final Path DIR = Path.of("src/test/resources/manifests/dsfb/cifar10");
+
+    /** A manifest: header counts and (key, shape) lines in state_dict order. */
+    private record Manifest(long distinctParameters, int entries, List<String> lines) {
+    }
+
+    static List<String> names() {
+        return Cifar10ResNets.names();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void stateDictMatchesReferenceManifest(String name) throws IOException {
+        Manifest expected = read(name);
+        Module model = Cifar10ResNets.create(name, ModelOptions.defaults());
+        Map<String, Tensor> state = model.stateDict();
+        List<String> actual = state.entrySet().stream().map(e -> e.getKey() + "\t" + shape(e.getValue().shape())).toList();
+
+        assertThat(expected.lines()).as("manifest %s lists its header's entry count", name).hasSize(expected.entries());
+        // Compare line by line first so a failure names the first differing key rather than dumping 7208 lines.
+        for (int i = 0; i < Math.min(actual.size(), expected.lines().size()); i++) {
+            assertThat(actual.get(i)).as("%s state_dict entry %d", name, i).isEqualTo(expected.lines().get(i));
+        }
+        assertThat(actual).as("%s state_dict entry count", name).hasSize(expected.entries());
+        assertThat(model.parameterCount()).as("%s distinct parameters", name).isEqualTo(expected.distinctParameters());
+    }
+
+    @Test
+    void everyManifestOfTheFamilyHasAModel() throws IOException {
+        try (var files = Files.list(DIR)) {
+            List<String> manifests = files.map(p -> p.getFileName().toString().replaceFirst("\\.tsv$", "")).sorted().toList();
+            assertThat(manifests).containsExactlyInAnyOrderElementsOf(Cifar10ResNets.names());
+        }
+    }
+
+    @Test
+    void sharedBasisIsOneTensorUnderEveryAlias() {
+        CifarResNet m = Cifar10ResNets.ResNet32_DoubleShared(16, 1);
+        Map<String, Tensor> state = m.stateDict();
+        Tensor owner = state.get("shared_basis_2_1.weight");
+        List<String> aliases = IntStream.range(1, 5).mapToObj(i -> "layer2." + i + ".shared_basis_1.weight").toList();
+        for (String a : aliases) assertThat(state.get(a)).as(a).isSameAs(owner);
+        assertThat(m.namedParameters()).containsKey("shared_basis_2_1.weight").doesNotContainKeys(aliases.toArray(String[]::new));
+    }
+
+    private static String shape(Shape s) {
+        return IntStream.of(s.dims()).mapToObj(Integer::toString).collect(Collectors.joining("x"));
+    }
+
+    private static Manifest read(String name) throws IOException {
+        Path p = DIR.resolve(name + ".tsv");
+        assertThat(p).as("manifest missing: run /usr/bin/python3 tools/fixtures/dsfb_manifests.py --ref <Net_RL2 checkout>").exists();
+        List<String> all = Files.readAllLines(p);
+        long distinct = Long.parseLong(header(all.get(0), "# distinct_parameters"));
+        int entries = Integer.parseInt(header(all.get(1), "# state_dict_entries"));
+        return new Manifest(distinct, entries, new ArrayList<>(all.subList(2, all.size())));
+    }
+
+    private static String header(String line, String key) {
+        assertThat(line).as("manifest header").startsWith(key + "\t");
+        return line.substring(key.length() + 1);
+    }
+}
