@@ -23,8 +23,13 @@ final class Cli {
     }
 
     static Result run(String... args) {
+        return run(new TinyCatalog(), args);
+    }
+
+    /** Runs over {@code catalog}, e.g. the standard models. */
+    static Result run(ModelCatalog catalog, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int exit = Main.commandLine(new TinyCatalog(), new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int exit = Main.commandLine(catalog, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
         return new Result(exit, out.toString(), err.toString());
     }
 }
