@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
  * (every alias counted), {@code # input} (its native {@code HxWxC}) and {@code # multiply_adds} per image at
  * that size ({@link MacCounter}); with {@code --keys}, then one line per state-dict entry,
  * {@code key<TAB>shape} with the shape as {@code 16x3x3x3}, in PyTorch's {@code state_dict()} order.
+ * Without {@code --model}: the known model names, one per line.
  */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Parameter count, multiply-adds at the native resolution and, with --keys, the state-dict keys and shapes.")
+        description = "Parameter count, multiply-adds at the native resolution and, with --keys, the state-dict keys and shapes; without --model, the known models.")
 final class InfoCommand implements Callable<Integer> {
     private final ModelCatalog catalog;
 
@@ -37,12 +38,16 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        modelArgs.require(spec);
         modelArgs.validate(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        if (modelArgs.model == null) {
+            for (String name : catalog.names()) out.println(name);
+            out.flush();
+            return 0;
+        }
         CliModel model = catalog.create(modelArgs.request(modelArgs.model, null, null, 0));
         Map<String, Tensor> state = model.module().stateDict();
         long macs = MacCounter.count(model.module(), model.nativeInput());
-        PrintWriter out = spec.commandLine().getOut();
         out.printf("# model\t%s%n", model.name());
         out.printf("# distinct_parameters\t%d%n", model.module().parameterCount());
         out.printf("# state_dict_entries\t%d%n", state.size());

@@ -57,7 +57,7 @@ class ErrorContractTest {
                 Arguments.of(2, "--lambda must be a finite number >= 0",
                         List.of("train", "--model", "TinyNet", "--dataset", "fashion-mnist", "--output", out, "--lambda", "-1")),
                 Arguments.of(2, "unknown dataset 'mnist'", List.of("train", "--model", "TinyNet", "--dataset", "mnist", "--output", out)),
-                Arguments.of(2, "--model", List.of("info")),
+                Arguments.of(2, "--model", List.of("bench")),
                 Arguments.of(2, "--threads must be >= 1", List.of("bench", "--model", "TinyNet", "--threads", "0")),
                 Arguments.of(2, "--schedule multistep needs --milestones",
                         List.of("train", "--model", "TinyNet", "--dataset", "fashion-mnist", "--output", out, "--schedule", "multistep")),

@@ -105,6 +105,13 @@ class StandardModelsTest {
     }
 
     @Test
+    void infoWithoutAModelListsTheRegistry() {
+        Cli.Result r = Cli.run(StandardModels.catalog(), "info");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines().toList()).startsWith("ResNet20", "ResNet32").contains("ResNet32_DoubleShared", "ResNet56_NonShared");
+    }
+
+    @Test
     void anUnknownNameListsTheKnownModels() {
         Cli.Result r = Cli.run(StandardModels.catalog(), "info", "--model", "ResNet21");
         assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
