@@ -1,6 +1,9 @@
 package io.github.basis4j.nn.autograd;
 
 import io.github.basis4j.simd.Tensor;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The record of one op in the graph: its inputs and whatever its backward needs (saved by the
@@ -30,6 +33,14 @@ public abstract class Node {
 
     final Variable[] inputs() {
         return inputs;
+    }
+
+    /**
+     * The inputs as recorded (null where an optional input such as a bias was absent), read-only: for tools
+     * that inspect a recorded graph, e.g. counting an op's multiply-adds from its input and output shapes.
+     */
+    public final List<Variable> inputList() {
+        return Collections.unmodifiableList(Arrays.asList(inputs));
     }
 
     /** Input {@code i}. */

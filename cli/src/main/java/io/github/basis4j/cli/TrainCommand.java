@@ -1,0 +1,310 @@
+package io.github.basis4j.cli;
+
+import io.github.basis4j.nn.data.ColorMode;
+import io.github.basis4j.nn.data.DataLoader;
+import io.github.basis4j.nn.data.Dataset;
+import io.github.basis4j.nn.data.Split;
+import io.github.basis4j.nn.data.Transform;
+import io.github.basis4j.nn.loss.CrossEntropy;
+import io.github.basis4j.nn.optim.AdamW;
+import io.github.basis4j.nn.optim.Optimizer;
+import io.github.basis4j.nn.optim.ParamGroup;
+import io.github.basis4j.nn.optim.Sgd;
+import io.github.basis4j.nn.schedule.LrScheduler;
+import io.github.basis4j.nn.schedule.MultiStepLR;
+import io.github.basis4j.nn.schedule.ScheduleUnit;
+import io.github.basis4j.nn.schedule.StepLR;
+import io.github.basis4j.nn.schedule.WarmupCosineLR;
+import io.github.basis4j.nn.train.EpochMetrics;
+import io.github.basis4j.nn.train.ProgressMode;
+import io.github.basis4j.nn.train.Trainer;
+import io.github.basis4j.nn.train.TrainingResult;
+import io.github.basis4j.simd.Parallel;
+import io.github.basis4j.simd.io.Safetensors;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code basis4j train}: trains a model on a dataset with {@link Trainer}, which writes {@code metrics.csv},
+ * {@code epochs.csv}, {@code last.safetensors} and {@code best.safetensors} into the output directory; then
+ * draws the curves ({@link Plots}). The run's configuration ({@link RunConfig}) goes into every checkpoint,
+ * so {@code eval} and {@code predict} need only the checkpoint, and {@code --resume} continues exactly.
+ *
+ * <p>The model takes the dataset's channels and classes unless {@code --in-channels}/{@code --num-classes}
+ * say otherwise; it sees the dataset's own image size (a folder's images are brought to the model's native
+ * size). Models with shared filter bases get the DSFB orthogonality penalty, weighted by {@code --lambda}
+ * (default: the reference's), and the gradient norm of each stage's shared bases is logged every step.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a model; writes checkpoints, metrics.csv, epochs.csv and PNG plots into --output.")
+final class TrainCommand implements Callable<Integer> {
+    /** The name of the orthogonality penalty in the logs ({@code penalty.orthogonality}). */
+    static final String PENALTY_NAME = "orthogonality";
+    /** AdamW's moment decay rates and epsilon: PyTorch's defaults. */
+    private static final double ADAM_BETA1 = 0.9;
+    private static final double ADAM_BETA2 = 0.999;
+    private static final double ADAM_EPS = 1e-8;
+    /** Default weight decay: the CIFAR ResNet recipe's 5e-4 with SGD, timm's 0.05 with AdamW (DFFormer's). */
+    private static final double SGD_WEIGHT_DECAY = 5e-4;
+    private static final double ADAMW_WEIGHT_DECAY = 0.05;
+    /** Batches the loader prepares ahead on its own thread while the model trains. */
+    private static final int PREFETCH = 2;
+
+    /** The optimisers {@code --optimizer} chooses from. */
+    enum OptimizerKind { SGD, ADAMW }
+
+    /** The learning-rate schedules {@code --schedule} chooses from. */
+    enum ScheduleKind { CONSTANT, STEP, MULTISTEP, COSINE }
+
+    private final ModelCatalog catalog;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ModelArgs modelArgs;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME", converter = DatasetKind.Converter.class,
+            description = "fashion-mnist, cifar10, cifar100 or folder.")
+    private DatasetKind dataset;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (fashion-mnist: default the system copy; folder: DIR/train and DIR/val).")
+    private Path data;
+
+    @Option(names = "--epochs", defaultValue = "30", description = "Epochs in all, counting those before a --resume (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adamw", description = "Optimiser (default: ${DEFAULT-VALUE}).")
+    private OptimizerKind optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.1", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    private double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    private double momentum;
+
+    @Option(names = "--nesterov", description = "SGD with Nesterov momentum.")
+    private boolean nesterov;
+
+    @Option(names = "--weight-decay", description = "Weight decay (default: 5e-4 with sgd, 0.05 with adamw).")
+    private Double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "constant|step|multistep|cosine",
+            description = "Learning-rate schedule (default: ${DEFAULT-VALUE}: per step from --lr to --min-lr over all epochs).")
+    private ScheduleKind schedule;
+
+    @Option(names = "--warmup-epochs", defaultValue = "0", description = "cosine: linear warm-up from 0 over this many epochs (default: ${DEFAULT-VALUE}).")
+    private int warmupEpochs;
+
+    @Option(names = "--min-lr", defaultValue = "0", description = "cosine: final learning rate (default: ${DEFAULT-VALUE}).")
+    private double minLr;
+
+    @Option(names = "--milestones", split = ",", paramLabel = "E1,E2", description = "multistep: epochs at which the rate is multiplied by --gamma.")
+    private List<Long> milestones;
+
+    @Option(names = "--step-size", defaultValue = "30", description = "step: epochs between decays (default: ${DEFAULT-VALUE}).")
+    private long stepSize;
+
+    @Option(names = "--gamma", defaultValue = "0.1", description = "step, multistep: decay factor (default: ${DEFAULT-VALUE}).")
+    private double gamma;
+
+    @Option(names = "--lambda", paramLabel = "λ", description = "Weight of the orthogonality penalty on shared bases (default: the model's; 0 turns it off).")
+    private Double lambda;
+
+    @Option(names = "--grad-clip", paramLabel = "NORM", description = "Clip the global gradient norm to this value.")
+    private Double gradClip;
+
+    @Option(names = "--threads", description = "Threads of the kernels (default: all cores).")
+    private Integer threads;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights, the shuffling and the augmentation (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where checkpoints, logs and plots go.")
+    private Path output;
+
+    @Option(names = "--resume", description = "Continue the run in --output from its last.safetensors, with the same options (--epochs may grow only with a constant, step or multistep schedule: the cosine spans --epochs).")
+    private boolean resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "0",
+            description = "Also checkpoint every this many steps inside an epoch (default: only at epoch ends).")
+    private int checkpointEvery;
+
+    @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
+    private Integer trainLimit;
+
+    @Option(names = "--eval-limit", paramLabel = "N", description = "Evaluate on the first N test images only.")
+    private Integer evalLimit;
+
+    @Option(names = "--no-augment", description = "Train without the dataset's random crops and flips.")
+    private boolean noAugment;
+
+    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "folder: decode images to this many channels (default: ${DEFAULT-VALUE}).")
+    private int channels;
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines|none",
+            description = "Console progress: a bar on a terminal, else a line per epoch (default: ${DEFAULT-VALUE}).")
+    private ProgressMode progress;
+
+    TrainCommand(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        Checks.threads(spec, threads);
+        Path last = output.resolve(Trainer.LAST_CHECKPOINT);
+        if (resume) Checks.existingFile("--resume: checkpoint", last);
+        else if (Files.exists(last)) {
+            throw new CliException(output + " already holds a run (" + last.getFileName() + "); pass --resume to continue it, or another --output");
+        }
+
+        ColorMode mode = dataset.fixedSize() != null ? null : (channels == 1 ? ColorMode.GRAY : ColorMode.RGB);
+        Dataset train = Subset.first(dataset.load(data, Split.TRAIN, mode), trainLimit);
+        Optional<Dataset> test = evalSet(mode);
+        int dataChannels = dataset.fixedSize() != null ? dataset.fixedSize().channels() : channels;
+        CliModel model = catalog.create(modelArgs.request(modelArgs.model, dataChannels, train.numClasses(), seed));
+        if (model.nativeInput().channels() != dataChannels) {
+            throw new CliException(model.name() + " takes " + model.nativeInput().channels() + "-channel images but " + dataset + " has "
+                    + dataChannels + "; drop --in-channels");
+        }
+        if (model.numClasses() != train.numClasses()) {
+            throw new CliException(model.name() + " has " + model.numClasses() + " outputs but " + dataset + " has " + train.numClasses()
+                    + " classes; drop --num-classes");
+        }
+        InputSize size = dataset.fixedSize() != null ? dataset.fixedSize() : model.nativeInput();
+        Preprocessing pre = new Preprocessing(size, dataset.mean(dataChannels), dataset.std(dataChannels));
+        RunConfig config = new RunConfig(model.name(), dataChannels, model.numClasses(), dataset, data, pre, train.classNames());
+        if (resume) checkResumable(last, config);
+
+        DataLoader trainLoader = DataLoader.builder(train).setBatchSize(batchSize).optShuffle(true).optSeed(seed).optPrefetch(PREFETCH)
+                .optTransform(pre.fit().andThen(noAugment ? Transform.identity() : dataset.augmentation(size))
+                        .andThen(pre.normalize()))
+                .build();
+        Trainer.Builder b = Trainer.builder().setModel(model.module()).setLoss(CrossEntropy::crossEntropy)
+                .setOptimizer(optimizer(model)).setTrainLoader(trainLoader).setEpochs(epochs).setOutputDir(output).optSeed(seed)
+                .optProgress(progress).optConfig(config.toConfig()).optCheckpointEverySteps(checkpointEvery);
+        test.ifPresent(t -> b.optEvalLoader(DataLoader.builder(t).setBatchSize(batchSize).optPrefetch(PREFETCH).optTransform(pre.transform()).build()));
+        scheduler(trainLoader.batchesPerEpoch()).ifPresent(b::optScheduler);
+        if (gradClip != null) b.optGradClip(gradClip);
+        penalty(model, b);
+        if (!model.sharedBases().isEmpty()) b.optGradNorms(model.sharedBases());
+        if (resume) b.optResumeFrom(last);
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training images%s, threads %d%n", model.name(),
+                model.module().parameterCount(), dataset, train.size(), test.map(t -> ", " + t.size() + " test images").orElse(""),
+                Parallel.threads());
+        out.flush();
+        TrainingResult result = b.build().fit();
+        List<Path> plots = Plots.write(output, output.resolve(Trainer.STEP_LOG), output.resolve(Trainer.EPOCH_LOG));
+        if (!result.epochs().isEmpty()) {
+            EpochMetrics m = result.lastEpoch();
+            out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f, train accuracy %.4f%s%n", m.epoch() + 1, epochs, m.trainLoss(),
+                    m.trainAccuracy(), Double.isNaN(m.evalTop1()) ? "" : String.format(Locale.ROOT, ", eval top-1 %.4f", m.evalTop1()));
+        }
+        out.printf("checkpoints: %s, %s%n", result.last(), result.best());
+        out.printf("logs: %s, %s%n", output.resolve(Trainer.STEP_LOG), output.resolve(Trainer.EPOCH_LOG));
+        out.printf("plots: %s%n", String.join(", ", plots.stream().map(Path::toString).toList()));
+        return 0;
+    }
+
+    private void validate() {
+        modelArgs.require(spec);
+        modelArgs.validate(spec);
+        Checks.atLeast(spec, "--epochs", epochs, 1);
+        Checks.atLeast(spec, "--batch-size", batchSize, 1);
+        Checks.positive(spec, "--lr", lr);
+        Checks.atLeast(spec, "--momentum", momentum, 0.0);
+        Checks.atLeast(spec, "--weight-decay", weightDecay, 0.0);
+        Checks.atLeast(spec, "--warmup-epochs", warmupEpochs, 0);
+        Checks.atLeast(spec, "--min-lr", minLr, 0.0);
+        Checks.atLeast(spec, "--step-size", stepSize, 1);
+        Checks.positive(spec, "--gamma", gamma);
+        Checks.atLeast(spec, "--lambda", lambda, 0.0);
+        Checks.positive(spec, "--grad-clip", gradClip);
+        Checks.atLeast(spec, "--checkpoint-every", checkpointEvery, 0);
+        Checks.atLeast(spec, "--train-limit", trainLimit, 1);
+        Checks.atLeast(spec, "--eval-limit", evalLimit, 1);
+        if (channels != 1 && channels != 3) throw new ParameterException(spec.commandLine(), "--channels must be 1 or 3, got " + channels);
+        if (schedule == ScheduleKind.MULTISTEP && (milestones == null || milestones.isEmpty())) {
+            throw new ParameterException(spec.commandLine(), "--schedule multistep needs --milestones E1,E2,...");
+        }
+        if (nesterov && (optimizer != OptimizerKind.SGD || momentum == 0)) {
+            throw new ParameterException(spec.commandLine(), "--nesterov needs --optimizer sgd with --momentum > 0");
+        }
+    }
+
+    /** The test split, unless the dataset has none (a folder without val/ or test/). */
+    private Optional<Dataset> evalSet(ColorMode mode) throws IOException {
+        if (dataset == DatasetKind.FOLDER && !Files.isDirectory(data.resolve("val")) && !Files.isDirectory(data.resolve("test"))) {
+            return Optional.empty();
+        }
+        return Optional.of(Subset.first(dataset.load(data, Split.TEST, mode), evalLimit));
+    }
+
+    /** A resumed run must be the same run: the checkpoint's model, dataset and input must be this command's. */
+    private static void checkResumable(Path last, RunConfig now) throws IOException {
+        Safetensors.File f = Checkpoints.open("--resume: checkpoint", last);
+        RunConfig before = RunConfig.fromMetadata(f.metadata(), last)
+                .orElseThrow(() -> new CliException(last + " was not written by basis4j train; cannot --resume from it"));
+        if (!before.model().equalsIgnoreCase(now.model()) || before.dataset() != now.dataset() || before.inChannels() != now.inChannels()
+                || before.numClasses() != now.numClasses() || !before.preprocessing().size().equals(now.preprocessing().size())) {
+            throw new CliException("--resume: " + last + " is a run of " + before.model() + " on " + before.dataset() + " at "
+                    + before.preprocessing().size() + ", not of " + now.model() + " on " + now.dataset() + " at " + now.preprocessing().size());
+        }
+    }
+
+    private Optimizer optimizer(CliModel model) {
+        return switch (optimizer) {
+            case SGD -> new Sgd(List.of(new ParamGroup(model.module().parameters(), lr, weightDecay != null ? weightDecay : SGD_WEIGHT_DECAY)),
+                    momentum, 0, nesterov);
+            case ADAMW -> new AdamW(List.of(new ParamGroup(model.module().parameters(), lr,
+                    weightDecay != null ? weightDecay : ADAMW_WEIGHT_DECAY)), ADAM_BETA1, ADAM_BETA2, ADAM_EPS);
+        };
+    }
+
+    private Optional<LrScheduler> scheduler(int batchesPerEpoch) {
+        return switch (schedule) {
+            case CONSTANT -> Optional.empty();
+            case STEP -> Optional.of(new LrScheduler(new StepLR(lr, stepSize, gamma), ScheduleUnit.EPOCH, batchesPerEpoch));
+            case MULTISTEP -> Optional.of(new LrScheduler(MultiStepLR.of(lr, gamma, milestones.stream().mapToLong(Long::longValue).toArray()),
+                    ScheduleUnit.EPOCH, batchesPerEpoch));
+            case COSINE -> {
+                // Per step, so the rate falls smoothly within each epoch; the warm-up starts from 0.
+                long total = (long) epochs * batchesPerEpoch;
+                yield Optional.of(new LrScheduler(new WarmupCosineLR(lr, total, minLr, (long) warmupEpochs * batchesPerEpoch, 0, false),
+                        ScheduleUnit.STEP, batchesPerEpoch));
+            }
+        };
+    }
+
+    /** Adds λ·orthogonality for models with shared bases; refuses a positive --lambda for one without. */
+    private void penalty(CliModel model, Trainer.Builder b) {
+        Optional<CliModel.Orthogonality> orth = model.orthogonality();
+        if (orth.isEmpty()) {
+            if (lambda != null && lambda > 0) {
+                throw new CliException(model.name() + " has no shared filter bases, so --lambda does not apply to it");
+            }
+            return;
+        }
+        double l = lambda != null ? lambda : orth.get().defaultLambda();
+        if (l > 0) b.optRegularizer(PENALTY_NAME, orth.get().penalty().apply(l));
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.basis4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.basis4j.nn.autograd.NoGrad;
+import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.modules.Module;
+import io.github.basis4j.simd.Shape;
+import io.github.basis4j.simd.Tensor;
+import io.github.basis4j.simd.io.Safetensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ForwardCommandTest {
+    @TempDir
+    Path dir;
+
+    /** A TinyNet with random weights and batch-norm statistics away from their defaults, so eval mode matters. */
+    private Module model() {
+        Module m = new TinyCatalog().create(new ModelRequest("TinyNet", OptionalInt.empty(), OptionalInt.empty(), 7)).module();
+        Map<String, Tensor> state = m.stateDict();
+        state.get("bn1.running_mean").copyFrom(Tensor.uniform(Shape.of(4), -0.5f, 0.5f, 11));
+        state.get("bn1.running_var").copyFrom(Tensor.uniform(Shape.of(4), 0.5f, 2f, 12));
+        state.get("bn1.weight").copyFrom(Tensor.uniform(Shape.of(4), 0.5f, 1.5f, 13));
+        return m;
+    }
+
+    @Test
+    void writesTheLogitsOfTheNchwInputInEvalMode() throws IOException {
+        Module m = model();
+        Path weights = dir.resolve("w.safetensors"), in = dir.resolve("in.safetensors"), out = dir.resolve("out.safetensors");
+        Safetensors.write(weights, m.stateDict(), Map.of());
+        Tensor nchw = Tensor.uniform(Shape.of(3, 1, 28, 28), -1f, 1f, 5);
+        Safetensors.write(in, Map.of("input", nchw), Map.of());
+
+        Cli.Result r = Cli.run("forward", "--model", "TinyNet", "--weights", weights.toString(), "--input", in.toString(), "--output", out.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).isEmpty();
+
+        m.eval();
+        Tensor expected;
+        try (NoGrad ignored = NoGrad.enter()) {
+            expected = m.forward(Variable.constant(nchw.nchwToNhwc())).value();
+        }
+        Tensor got = Safetensors.read(out).tensor("output");
+        assertThat(got.shape()).isEqualTo(Shape.of(3, 10));
+        assertThat(got.toArray()).containsExactly(expected.toArray());
+    }
+
+    @Test
+    void refusesAnInputOfTheWrongShapeWithOneLine() throws IOException {
+        Path weights = dir.resolve("w.safetensors"), in = dir.resolve("in.safetensors");
+        Safetensors.write(weights, model().stateDict(), Map.of());
+        Safetensors.write(in, Map.of("input", Tensor.zeros(1, 3, 28, 28)), Map.of());
+        Cli.Result r = Cli.run("forward", "--model", "TinyNet", "--weights", weights.toString(), "--input", in.toString(), "--output",
+                dir.resolve("out.safetensors").toString());
+        assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(r.errLines()).singleElement().asString().startsWith("basis4j forward: ").contains("[N, 1, H, W]", "[1, 3, 28, 28]");
+    }
+
+    @Test
+    void refusesWeightsOfAnotherShapeWithOneLine() throws IOException {
+        Path weights = dir.resolve("w.safetensors"), in = dir.resolve("in.safetensors");
+        Safetensors.write(weights, model().stateDict(), Map.of());
+        Safetensors.write(in, Map.of("input", Tensor.zeros(1, 1, 28, 28)), Map.of());
+        Cli.Result r = Cli.run("forward", "--model", "TinyNet", "--num-classes", "5", "--weights", weights.toString(), "--input", in.toString(),
+                "--output", dir.resolve("out.safetensors").toString());
+        assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(r.errLines()).singleElement().asString().contains("does not hold weights for TinyNet", "fc.weight");
+    }
+
+    @Test
+    void refusesAFileWithoutTheInputTensor() throws IOException {
+        Path weights = dir.resolve("w.safetensors"), in = dir.resolve("in.safetensors");
+        Safetensors.write(weights, model().stateDict(), Map.of());
+        Safetensors.write(in, Map.of("x", Tensor.zeros(1, 1, 28, 28)), Map.of());
+        Cli.Result r = Cli.run("forward", "--model", "TinyNet", "--weights", weights.toString(), "--input", in.toString(), "--output",
+                dir.resolve("out.safetensors").toString());
+        assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(r.errLines()).singleElement().asString().contains("no tensor named 'input'", "[x]");
+    }
+}
