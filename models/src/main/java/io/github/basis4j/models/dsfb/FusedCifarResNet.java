@@ -338,10 +338,12 @@ public final class FusedCifarResNet {
         return plans;
     }
 
+    /** Channels of the input images, the model's {@code inChannels}. */
     public int inChannels() {
         return inChannels;
     }
 
+    /** Classes, the width of the logits. */
     public int numClasses() {
         return numClasses;
     }

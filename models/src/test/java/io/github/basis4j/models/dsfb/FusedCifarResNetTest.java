@@ -11,13 +11,14 @@ import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.modules.BatchNorm2d;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.modules.Sequential;
+import io.github.basis4j.simd.Parallel;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.testing.Numerics;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Inference fusion: fused logits against the eval-mode model, the per-layer plan, multiply-add totals and refusals. */
 class FusedCifarResNetTest {
@@ -91,7 +92,7 @@ class FusedCifarResNetTest {
         assertLogitsClose(fused.forward(x), unfused(m, x), "option B");
     }
 
-    /** The rule: merge exactly when k²·C_in·C_out < k²·C_in·R + R·C_out. */
+    /** The rule for the 3×3 (k² = 9) basis layers: merge exactly when k²·C_in·C_out < k²·C_in·R + R·C_out. */
     private static Kind expectedKind(int cin, int rank, int cout) {
         return 9L * cin * cout < 9L * cin * rank + (long) rank * cout ? Kind.MERGED : Kind.SPLIT;
     }
@@ -155,12 +156,29 @@ class FusedCifarResNetTest {
     void buffersFollowTheInputShape() {
         CifarResNet m = randomiseNormsAndEval(Cifar10ResNets.ResNet32_NonShared(1), 31);
         FusedCifarResNet f = FusedCifarResNet.fuse(m);
-        Tensor a = input(2, 32, 32, 3, 32), b = input(1, 17, 23, 3, 33);
+        // Same batch with another size, then another batch with the first size: each must rebind the buffers.
+        Tensor a = input(2, 32, 32, 3, 32), b = input(2, 17, 23, 3, 33), c = input(1, 32, 32, 3, 34);
         Tensor ya = f.forward(a);
         assertLogitsClose(f.forward(b), unfused(m, b), "odd 17×23 after 32×32");
+        assertLogitsClose(f.forward(c), unfused(m, c), "batch 1 after batch 2");
         Tensor again = Tensor.zeros(2, 10);
         f.forward(a, again);
-        Numerics.assertBitIdentical("second call at 2×32×32 after 1×17×23", ya.toArray(), again.toArray());
+        Numerics.assertBitIdentical("second call at 2×32×32", ya.toArray(), again.toArray());
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveTheSameBits() {
+        FusedCifarResNet f = FusedCifarResNet.fuse(randomiseNormsAndEval(Cifar10ResNets.ResNet32_NonShared(1), 51));
+        Tensor x = input(2, 16, 16, 3, 52);
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            Tensor one = f.forward(x);
+            Parallel.setThreads(2);
+            Numerics.assertBitIdentical("fused logits, 2 threads vs 1", one.toArray(), f.forward(x).toArray());
+        } finally {
+            Parallel.setThreads(saved);
+        }
     }
 
     @Test
