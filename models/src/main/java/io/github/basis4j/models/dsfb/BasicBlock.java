@@ -42,6 +42,31 @@ public final class BasicBlock extends Module {
         this.shortcut = registerModule("shortcut", shortcut(inPlanes, planes, stride, option, rng));
     }
 
+    /** The first convolution, for inference fusion. */
+    Conv2d conv1() {
+        return conv1;
+    }
+
+    /** The norm after {@link #conv1()}. */
+    BatchNorm2d bn1() {
+        return bn1;
+    }
+
+    /** The second convolution. */
+    Conv2d conv2() {
+        return conv2;
+    }
+
+    /** The norm after {@link #conv2()}. */
+    BatchNorm2d bn2() {
+        return bn2;
+    }
+
+    /** The shortcut: an empty {@link Sequential} (identity), an {@link OptionAShortcut}, or option B's conv and norm. */
+    Module shortcutModule() {
+        return shortcut;
+    }
+
     /** The reference's shortcut rule: the identity unless the stride or the width changes. */
     static Module shortcut(int inPlanes, int planes, int stride, Shortcut option, Rng rng) {
         if (stride == 1 && inPlanes == planes) return new Sequential();

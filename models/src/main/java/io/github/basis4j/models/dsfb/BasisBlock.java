@@ -111,6 +111,31 @@ public final class BasisBlock extends Module {
         return bn[j].forward(coeff[j].forward(basisBn[j].forward(basis)));
     }
 
+    /** Convolution j's (0 or 1) unique basis, or null without unique bases; for inference fusion. */
+    Conv2d uniqueBasis(int j) {
+        return unique[j];
+    }
+
+    /** Convolution j's shared basis, or null without shared bases. */
+    Conv2d sharedBasis(int j) {
+        return shared[j];
+    }
+
+    /** Convolution j's norm over the concatenated basis responses. */
+    BatchNorm2d basisBn(int j) {
+        return basisBn[j];
+    }
+
+    /** Convolution j's 1×1 coefficients, rank → planes. */
+    Conv2d coeff(int j) {
+        return coeff[j];
+    }
+
+    /** Convolution j's output norm. */
+    BatchNorm2d bn(int j) {
+        return bn[j];
+    }
+
     /**
      * The block's unique basis convolutions, {@code basis_conv1} then {@code basis_conv2} (empty without
      * unique bases): the rows the orthogonality penalty stacks after the shared ones.

@@ -168,6 +168,21 @@ public final class CifarResNet extends Module {
         return fc.forward(Shapes.flatten(avgpool.forward(out)));
     }
 
+    /** The stem convolution, for inference fusion. */
+    Conv2d stemConv() {
+        return conv1;
+    }
+
+    /** The norm after the stem convolution. */
+    BatchNorm2d stemBn() {
+        return bn1;
+    }
+
+    /** The classifier. */
+    Linear fc() {
+        return fc;
+    }
+
     public Sharing sharing() {
         return sharing;
     }

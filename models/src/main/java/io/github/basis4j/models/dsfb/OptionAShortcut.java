@@ -22,6 +22,11 @@ public final class OptionAShortcut extends Module {
         this.planes = planes;
     }
 
+    /** The output channels of the stage it enters; {@code planes/4} zero channels pad each side. */
+    int planes() {
+        return planes;
+    }
+
     /** x {@code [n, h, w, c]} → {@code [n, ⌈h/2⌉, ⌈w/2⌉, c + 2·(planes/4)]}. */
     @Override
     public Variable forward(Variable x) {
