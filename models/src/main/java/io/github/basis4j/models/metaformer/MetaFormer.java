@@ -83,7 +83,7 @@ public final class MetaFormer extends Module {
         int last = b.dims[stagesN - 1];
         this.norm = registerModule("norm", new LayerNormChannels(last, Downsampling.NORM_EPS, true, true));
         this.head = registerModule("head", new MlpHead(last, b.numClasses, b.headDropout, rng));
-        initWeights(rng);
+        if (b.initialise) initWeights(rng);
     }
 
     private void initWeights(Rng rng) {
@@ -144,6 +144,7 @@ public final class MetaFormer extends Module {
         private double dropPathRate;
         private double headDropout;
         private long seed;
+        private boolean initialise = true;
 
         private Builder() {
         }
@@ -230,6 +231,16 @@ public final class MetaFormer extends Module {
         /** Seed of the initial weights; default 0. */
         public Builder optSeed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Whether to apply the reference's initialisation (default true). Without it, linear and convolution
+         * weights keep PyTorch's layer defaults, which is enough for a model whose weights a checkpoint will
+         * replace and saves the truncated-normal draws (most of the build time of the larger models).
+         */
+        public Builder optInitialise(boolean initialise) {
+            this.initialise = initialise;
             return this;
         }
 

@@ -84,7 +84,7 @@ public final class MetaFormers {
 
     /** Registers every model above under family {@value #FAMILY}. */
     public static void registerAll(ModelRegistry registry) {
-        for (Spec s : SPECS) registry.register(FAMILY, s.name(), s.description(), options -> build(s, options));
+        for (Spec s : SPECS) registry.register(FAMILY, s.name(), s.description(), options -> configure(s, options).build());
     }
 
     /** The reference names, in registration order. */
@@ -98,8 +98,18 @@ public final class MetaFormers {
      * @throws IllegalArgumentException for another name, or an option these models do not take
      */
     public static MetaFormer create(String name, ModelOptions options) {
+        return builder(name, options).build();
+    }
+
+    /**
+     * A {@link MetaFormer.Builder} set up as the model of reference name {@code name} with {@code options}, for
+     * settings {@link ModelOptions} does not carry (drop-path rate, head dropout, skipping initialisation).
+     *
+     * @throws IllegalArgumentException for another name, or an option these models do not take
+     */
+    public static MetaFormer.Builder builder(String name, ModelOptions options) {
         for (Spec s : SPECS) {
-            if (s.name().equals(name)) return build(s, options == null ? ModelOptions.defaults() : options);
+            if (s.name().equals(name)) return configure(s, options == null ? ModelOptions.defaults() : options);
         }
         throw new IllegalArgumentException("MetaFormers: unknown model '" + name + "'; known models: " + String.join(", ", names()));
     }
@@ -130,7 +140,7 @@ public final class MetaFormers {
         model.loadStateDict(adapted, strict);
     }
 
-    private static MetaFormer build(Spec s, ModelOptions o) {
+    private static MetaFormer.Builder configure(Spec s, ModelOptions o) {
         if (o.sharedRank().isPresent() || o.uniqueRank().isPresent()) {
             throw new IllegalArgumentException("MetaFormers: " + s.name() + " takes no basis ranks (a DSFB option), got " + o);
         }
@@ -148,7 +158,6 @@ public final class MetaFormers {
                 .optNumClasses(o.numClasses().orElse(DEFAULT_NUM_CLASSES))
                 .optInChannels(o.inChannels().orElse(3))
                 .optImageSize(o.imageHeight().orElse(DEFAULT_IMAGE_SIZE), o.imageWidth().orElse(DEFAULT_IMAGE_SIZE))
-                .optSeed(o.seed().orElse(0L))
-                .build();
+                .optSeed(o.seed().orElse(0L));
     }
 }
