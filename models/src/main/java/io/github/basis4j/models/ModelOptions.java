@@ -22,6 +22,8 @@ public final class ModelOptions {
     private final OptionalInt sharedRank;
     private final OptionalInt uniqueRank;
     private final OptionalLong seed;
+    private final OptionalInt imageHeight;
+    private final OptionalInt imageWidth;
 
     private ModelOptions(Builder b) {
         this.numClasses = b.numClasses;
@@ -29,6 +31,8 @@ public final class ModelOptions {
         this.sharedRank = b.sharedRank;
         this.uniqueRank = b.uniqueRank;
         this.seed = b.seed;
+        this.imageHeight = b.imageHeight;
+        this.imageWidth = b.imageWidth;
     }
 
     /** No option set: every model gets its reference defaults. */
@@ -65,10 +69,21 @@ public final class ModelOptions {
         return seed;
     }
 
+    /** Height of the input images a model is sized for (MetaFormer's spectral filters; its {@code input_size[1]}). */
+    public OptionalInt imageHeight() {
+        return imageHeight;
+    }
+
+    /** Width of the input images a model is sized for (its {@code input_size[2]}). */
+    public OptionalInt imageWidth() {
+        return imageWidth;
+    }
+
     @Override
     public String toString() {
         return "ModelOptions[numClasses=" + numClasses + ", inChannels=" + inChannels + ", sharedRank=" + sharedRank
-                + ", uniqueRank=" + uniqueRank + ", seed=" + seed + "]";
+                + ", uniqueRank=" + uniqueRank + ", seed=" + seed
+                + ", imageHeight=" + imageHeight + ", imageWidth=" + imageWidth + "]";
     }
 
     /** Builds {@link ModelOptions}; each {@code opt*} validates its value at once. */
@@ -78,6 +93,8 @@ public final class ModelOptions {
         private OptionalInt sharedRank = OptionalInt.empty();
         private OptionalInt uniqueRank = OptionalInt.empty();
         private OptionalLong seed = OptionalLong.empty();
+        private OptionalInt imageHeight = OptionalInt.empty();
+        private OptionalInt imageWidth = OptionalInt.empty();
 
         private Builder() {
         }
@@ -104,6 +121,18 @@ public final class ModelOptions {
 
         public Builder optSeed(long seed) {
             this.seed = OptionalLong.of(seed);
+            return this;
+        }
+
+        /** Square input images of side {@code size}. */
+        public Builder optImageSize(int size) {
+            return optImageSize(size, size);
+        }
+
+        /** Input images of {@code height × width}. */
+        public Builder optImageSize(int height, int width) {
+            this.imageHeight = OptionalInt.of(atLeastOne("imageHeight", height));
+            this.imageWidth = OptionalInt.of(atLeastOne("imageWidth", width));
             return this;
         }
 

@@ -11,11 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
     @Test
-    void listsEveryReferenceCifar10ModelInTrainScriptOrder() {
+    void listsEveryReferenceModelInReferenceOrder() {
         assertThat(Models.names()).containsExactly("cifar10/ResNet20", "cifar10/ResNet32", "cifar10/ResNet44", "cifar10/ResNet56",
                 "cifar10/ResNet110", "cifar10/ResNet1202", "cifar10/ResNet56_DoubleShared", "cifar10/ResNet32_DoubleShared",
                 "cifar10/ResNet56_SingleShared", "cifar10/ResNet32_SingleShared", "cifar10/ResNet56_SharedOnly",
-                "cifar10/ResNet32_SharedOnly", "cifar10/ResNet56_NonShared", "cifar10/ResNet32_NonShared");
+                "cifar10/ResNet32_SharedOnly", "cifar10/ResNet56_NonShared", "cifar10/ResNet32_NonShared",
+                "metaformer/dfformer_s18", "metaformer/dfformer_s36", "metaformer/dfformer_m36", "metaformer/dfformer_b36",
+                "metaformer/gfformer_s18", "metaformer/cdfformer_s18", "metaformer/cdfformer_s36", "metaformer/cdfformer_m36",
+                "metaformer/cdfformer_b36", "metaformer/dfformer_s18_gelu", "metaformer/dfformer_s18_relu",
+                "metaformer/dfformer_s18_k2", "metaformer/dfformer_s18_d8");
     }
 
     @Test

@@ -137,6 +137,9 @@ public final class Cifar10ResNets {
     }
 
     private static CifarResNet build(Spec s, ModelOptions o) {
+        if (o.imageHeight().isPresent()) {
+            throw new IllegalArgumentException("Cifar10ResNets: " + s.name() + " takes no image size (any size runs), got " + o);
+        }
         int blocks = s.blocksPerStage();
         CifarResNet.Builder b = CifarResNet.builder().setSharing(s.sharing()).setNumBlocks(blocks, blocks, blocks)
                 .optNumClasses(o.numClasses().orElse(DEFAULT_NUM_CLASSES))

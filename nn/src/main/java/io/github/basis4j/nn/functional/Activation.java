@@ -5,9 +5,11 @@ import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
+import io.github.basis4j.simd.ops.Reductions;
 
 /**
- * Activation functions recorded for autograd: ReLU, exact GELU, StarReLU, SquaredReLU, sigmoid and tanh.
+ * Activation functions recorded for autograd: ReLU, exact GELU, StarReLU, SquaredReLU, sigmoid, tanh and
+ * softmax along an axis.
  * Each takes a tensor of any shape and returns a new tensor of the same shape. simd-core's
  * {@link Elementwise} facade validates the arguments and runs the backend's kernels, forward and backward;
  * backward adds into the input gradients. ReLU-family backwards use the saved input; sigmoid and tanh use
@@ -104,5 +106,66 @@ public final class Activation {
                 Elementwise.tanhBackward(y, g, gradOf(0));
             }
         });
+    }
+
+    /**
+     * {@code torch.softmax(x, dim=axis)}: each line of x along {@code axis} becomes {@code exp(x − max)/Σ exp(x − max)}.
+     * DFFormer's routeing {@code reweight(...).view(B, F, C).softmax(dim=1)} normalises over the middle axis, so
+     * any axis is accepted; the backward uses the output, {@code dx += y·(dy − Σ_axis dy·y)}.
+     *
+     * <p>simd-core's kernels work on the last axis. For another axis the input is copied with that axis moved
+     * last ({@code [outer, n, inner]} → {@code [outer, inner, n]}) and the result copied back; the copies cost
+     * two passes over x, small beside the kernels for the routeing tensors this serves.
+     *
+     * @param x    any shape of rank ≥ 1
+     * @param axis the axis to normalise, {@code 0 <= axis < rank}
+     * @return softmax of x along axis, x's shape
+     */
+    public static Variable softmax(Variable x, int axis) {
+        String op = "softmax";
+        Tensor xv = value(op, "x", x);
+        if (axis < 0 || axis >= xv.rank()) {
+            throw new IllegalArgumentException(op + ": axis must be in [0, " + xv.rank() + ") for x " + xv.shape() + ", got " + axis);
+        }
+        if (xv.dim(axis) < 1) throw new IllegalArgumentException(op + ": axis " + axis + " of x " + xv.shape() + " must not be empty");
+        int[] toLast = moveToLast(xv.rank(), axis);
+        int[] fromLast = inverse(toLast);
+        boolean last = axis == xv.rank() - 1;
+        Tensor y = last ? Reductions.softmax(xv) : Reductions.softmax(xv.permute(toLast)).permute(fromLast);
+        return Graph.record(y, new Node(x) {
+            @Override public String name() { return "softmax"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                if (last) {
+                    Reductions.softmaxBackward(y, g, gradOf(0));
+                    return;
+                }
+                Tensor yl = y.permute(toLast);
+                Tensor dxl = Tensor.zeros(yl.shape());
+                Reductions.softmaxBackward(yl, g.permute(toLast), dxl);
+                Elementwise.axpy(1f, dxl.permute(fromLast), gradOf(0));
+            }
+        });
+    }
+
+    private static Tensor value(String op, String arg, Variable v) {
+        Tensor t = Arith.value(op, arg, v);
+        if (t.rank() < 1) throw new IllegalArgumentException(op + ": " + arg + " must have rank >= 1, got " + t.shape());
+        return t;
+    }
+
+    /** The permutation that moves {@code axis} to the end and keeps the others in order. */
+    private static int[] moveToLast(int rank, int axis) {
+        int[] p = new int[rank];
+        for (int i = 0, j = 0; i < rank; i++) if (i != axis) p[j++] = i;
+        p[rank - 1] = axis;
+        return p;
+    }
+
+    private static int[] inverse(int[] p) {
+        int[] q = new int[p.length];
+        for (int i = 0; i < p.length; i++) q[p[i]] = i;
+        return q;
     }
 }

@@ -152,4 +152,59 @@ class ActivationArithTest {
         assertThatThrownBy(() -> Dropouts.dropout(x, 1.5, Rng.of(1))).hasMessageContaining("dropout: p must be in [0, 1], got 1.5");
         assertThatThrownBy(() -> Arith.scale(x, Float.NaN)).hasMessageContaining("scale: alpha must be finite");
     }
+
+    /** Softmax along each axis of a rank-3 tensor against a double loop; magnitudes up to 8 test the max shift. */
+    @Test
+    void softmaxAlongAnyAxisMatchesDoubleLoop() {
+        Tensor x = Tensor.uniform(Shape.of(3, 4, 5), -8f, 8f, 21);
+        int[] d = {3, 4, 5};
+        for (int axis = 0; axis < 3; axis++) {
+            Tensor y = Activation.softmax(Variable.constant(x), axis).value();
+            float[] expected = new float[x.size()];
+            for (int i = 0; i < d[0]; i++) {
+                for (int j = 0; j < d[1]; j++) {
+                    for (int k = 0; k < d[2]; k++) {
+                        int[] at = {i, j, k};
+                        double sum = 0;
+                        for (int t = 0; t < d[axis]; t++) {
+                            int[] o = at.clone();
+                            o[axis] = t;
+                            sum += Math.exp(x.at(o));
+                        }
+                        expected[(i * d[1] + j) * d[2] + k] = (float) (Math.exp(x.at(at)) / sum);
+                    }
+                }
+            }
+            Numerics.assertClose("softmax axis " + axis, expected, y.toArray(), RTOL, ATOL);
+        }
+    }
+
+    @Test
+    void softmaxGradientsAlongEveryAxisAccumulate() {
+        Parameter x = new Parameter(Tensor.uniform(Shape.of(2, 3, 4), -2f, 2f, 22));
+        for (int axis = 0; axis < 3; axis++) {
+            int a = axis;
+            GradCheck.check("softmax axis " + a, List.of(x), v -> Activation.softmax(v.get(0), a), FD_RTOL, FD_ATOL);
+        }
+        // Backward adds: two uses of the op leave twice one use's gradient.
+        for (int axis : new int[] {1, 2}) {
+            x.zeroGrad();
+            Tensor w = Tensor.uniform(x.shape(), -1f, 1f, 23);
+            Arith.mul(Activation.softmax(x, axis), Variable.constant(w)).backward(Tensor.full(x.shape(), 1f));
+            float[] once = x.grad().toArray();
+            Arith.mul(Activation.softmax(x, axis), Variable.constant(w)).backward(Tensor.full(x.shape(), 1f));
+            float[] twice = new float[once.length];
+            for (int i = 0; i < once.length; i++) twice[i] = 2 * once[i];
+            Numerics.assertClose("accumulated softmax gradient, axis " + axis, twice, x.grad().toArray(), 1e-6, 1e-7);
+        }
+        x.zeroGrad();
+    }
+
+    @Test
+    void softmaxRejectsABadAxis() {
+        Variable x = Variable.constant(Tensor.zeros(2, 3));
+        assertThatThrownBy(() -> Activation.softmax(x, 2)).hasMessageContaining("softmax: axis must be in [0, 2) for x");
+        assertThatThrownBy(() -> Activation.softmax(x, -1)).hasMessageContaining("got -1");
+        assertThatThrownBy(() -> Activation.softmax(null, 0)).hasMessageContaining("softmax: x must not be null");
+    }
 }
