@@ -1,6 +1,7 @@
 package io.github.basis4j.models;
 
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
+import io.github.basis4j.models.dsfb.IlsvrcModels;
 import io.github.basis4j.nn.modules.Module;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,10 +39,11 @@ public final class ModelRegistry {
     public ModelRegistry() {
     }
 
-    /** A registry of every model family basis4j ships: the DSFB reference's CIFAR-10 ResNets. */
+    /** A registry of every model family basis4j ships: the DSFB reference's CIFAR-10 ResNets and ILSVRC models. */
     public static ModelRegistry standard() {
         ModelRegistry r = new ModelRegistry();
         Cifar10ResNets.registerAll(r);
+        IlsvrcModels.registerAll(r);
         return r;
     }
 
