@@ -64,7 +64,8 @@ class ModelRegistryTest {
     void listsEveryIlsvrcModelAfterTheCifar10Ones() {
         assertThat(Models.names().stream().filter(n -> n.startsWith("ilsvrc/"))).containsExactly("ilsvrc/ResNet18", "ilsvrc/ResNet34",
                 "ilsvrc/ResNet34_DoubleShared", "ilsvrc/ResNet34_SingleShared", "ilsvrc/ResNet50", "ilsvrc/ResNet50_Shared",
-                "ilsvrc/ResNet50_SharedSingle", "ilsvrc/ResNet101", "ilsvrc/ResNet101_Shared", "ilsvrc/ResNet101_SharedSingle");
+                "ilsvrc/ResNet50_SharedSingle", "ilsvrc/ResNet101", "ilsvrc/ResNet101_Shared", "ilsvrc/ResNet101_SharedSingle",
+                "ilsvrc/MobileNetV2", "ilsvrc/MobileNetV2_Shared", "ilsvrc/MobileNetV2_SharedDouble");
         FourStageResNet m = (FourStageResNet) Models.create("ilsvrc/resnet34_doubleshared", ModelOptions.builder().optSharedRank(8).build());
         assertThat(m.sharing()).isEqualTo(Sharing.DOUBLE_SHARED);
         assertThat(m.stateDict().get("shared_basis_4_2.weight").shape().dims()).containsExactly(64, 512, 3, 3);

@@ -14,7 +14,9 @@ import java.util.OptionalInt;
  * <p>ResNet18, 34, 50 and 101 (He et al. 2016); {@code ResNet34_SingleShared(shared_rank, unique_rank)} and
  * {@code ResNet34_DoubleShared(shared_rank, unique_rank)} (basis blocks, {@link Sharing}); {@code ResNet50_Shared},
  * {@code ResNet50_SharedSingle}, {@code ResNet101_Shared} and {@code ResNet101_SharedSingle} (bottlenecks sharing
- * whole layers per stage, {@link BottleneckSharing}; no ranks). Built by name, a model takes the ranks its
+ * whole layers per stage, {@link BottleneckSharing}; no ranks); from {@code models/ilsvrc/mobilenetv2.py}
+ * {@code MobileNetV2}, {@code MobileNetV2_Shared} and {@code MobileNetV2_SharedDouble} ({@link MobileNetV2}; no
+ * ranks). Built by name, a model takes the ranks its
  * constructor takes, defaulting to {@code train_ilsvrc.py}'s {@code --shared_rank 32 --unique_rank 1}; 1000
  * classes and 3 input channels unless the options say otherwise. The method names keep the reference's
  * capitalisation on purpose: they are the names users look up.
@@ -55,7 +57,11 @@ public final class IlsvrcModels {
             bottleneck("ResNet50_SharedSingle", BottleneckSharing.SHARED_SINGLE, BLOCKS_34_50, "ResNet-50 sharing each stage's 3×3 convolution"),
             bottleneck("ResNet101", BottleneckSharing.NONE, BLOCKS_101, "ImageNet ResNet-101"),
             bottleneck("ResNet101_Shared", BottleneckSharing.SHARED, BLOCKS_101, "ResNet-101 sharing each stage's 3×3 and expansion convolutions"),
-            bottleneck("ResNet101_SharedSingle", BottleneckSharing.SHARED_SINGLE, BLOCKS_101, "ResNet-101 sharing each stage's 3×3 convolution"));
+            bottleneck("ResNet101_SharedSingle", BottleneckSharing.SHARED_SINGLE, BLOCKS_101, "ResNet-101 sharing each stage's 3×3 convolution"),
+            mobileNet("MobileNetV2", MobileNetV2.Variant.NONE, "ImageNet MobileNetV2 (Sandler et al. 2018)"),
+            mobileNet("MobileNetV2_Shared", MobileNetV2.Variant.SHARED, "MobileNetV2 sharing each middle stage's expansion layer"),
+            mobileNet("MobileNetV2_SharedDouble", MobileNetV2.Variant.SHARED_DOUBLE,
+                    "MobileNetV2 sharing each middle stage's expansion and projection, with ECA channel attention"));
 
     private IlsvrcModels() {
     }
@@ -70,6 +76,10 @@ public final class IlsvrcModels {
         return new Spec(name, description, false, false,
                 (shared, unique, classes, in, seed) -> FourStageResNet.builder().setBottleneckBlocks(sharing).setNumBlocks(blocks)
                         .optNumClasses(classes).optInChannels(in).optSeed(seed).build());
+    }
+
+    private static Spec mobileNet(String name, MobileNetV2.Variant variant, String description) {
+        return new Spec(name, description, false, false, (shared, unique, classes, in, seed) -> new MobileNetV2(variant, in, classes, seed));
     }
 
     /** Registers every model above under family {@value #FAMILY}. */
@@ -133,6 +143,18 @@ public final class IlsvrcModels {
 
     public static FourStageResNet ResNet101_SharedSingle() {
         return (FourStageResNet) create("ResNet101_SharedSingle", ModelOptions.defaults());
+    }
+
+    public static MobileNetV2 MobileNetV2() {
+        return (MobileNetV2) create("MobileNetV2", ModelOptions.defaults());
+    }
+
+    public static MobileNetV2 MobileNetV2_Shared() {
+        return (MobileNetV2) create("MobileNetV2_Shared", ModelOptions.defaults());
+    }
+
+    public static MobileNetV2 MobileNetV2_SharedDouble() {
+        return (MobileNetV2) create("MobileNetV2_SharedDouble", ModelOptions.defaults());
     }
 
     private static ModelOptions ranks(int sharedRank, int uniqueRank) {
