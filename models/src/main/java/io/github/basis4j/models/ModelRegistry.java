@@ -1,5 +1,6 @@
 package io.github.basis4j.models;
 
+import io.github.basis4j.models.dsfb.Cifar100Models;
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
 import io.github.basis4j.models.dsfb.IlsvrcModels;
 import io.github.basis4j.nn.modules.Module;
@@ -39,10 +40,11 @@ public final class ModelRegistry {
     public ModelRegistry() {
     }
 
-    /** A registry of every model family basis4j ships: the DSFB reference's CIFAR-10 ResNets and ILSVRC models. */
+    /** A registry of every model family basis4j ships: the DSFB reference's CIFAR-10 ResNets, CIFAR-100 ResNets and ILSVRC models. */
     public static ModelRegistry standard() {
         ModelRegistry r = new ModelRegistry();
         Cifar10ResNets.registerAll(r);
+        Cifar100Models.registerAll(r);
         IlsvrcModels.registerAll(r);
         return r;
     }

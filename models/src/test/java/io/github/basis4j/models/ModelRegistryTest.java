@@ -61,6 +61,19 @@ class ModelRegistryTest {
     }
 
     @Test
+    void cifar100AndIlsvrcNamesNeedTheirFamily() {
+        assertThat(Models.names().stream().filter(n -> n.startsWith("cifar100/"))).containsExactly("cifar100/ResNet18", "cifar100/ResNet34",
+                "cifar100/ResNet34_SingleShared", "cifar100/ResNet34_NonShared", "cifar100/ResNet34_SharedOnly");
+        assertThatThrownBy(() -> Models.create("ResNet18")).hasMessageContaining("ambiguous").hasMessageContaining("cifar100/ResNet18")
+                .hasMessageContaining("ilsvrc/ResNet18");
+        FourStageResNet m = (FourStageResNet) Models.create("cifar100/resnet34_sharedonly");
+        assertThat(m.sharing()).isEqualTo(Sharing.SHARED_ONLY_SINGLE);
+        assertThat(m.stateDict().get("conv1.weight").shape().dims()).containsExactly(64, 3, 3, 3);
+        assertThatThrownBy(() -> Models.create("cifar100/ResNet34_SharedOnly", ModelOptions.builder().optUniqueRank(2).build()))
+                .hasMessageContaining("ResNet34_SharedOnly takes no uniqueRank");
+    }
+
+    @Test
     void listsEveryIlsvrcModelAfterTheCifar10Ones() {
         assertThat(Models.names().stream().filter(n -> n.startsWith("ilsvrc/"))).containsExactly("ilsvrc/ResNet18", "ilsvrc/ResNet34",
                 "ilsvrc/ResNet34_DoubleShared", "ilsvrc/ResNet34_SingleShared", "ilsvrc/ResNet50", "ilsvrc/ResNet50_Shared",

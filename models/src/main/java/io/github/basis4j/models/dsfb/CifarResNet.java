@@ -93,7 +93,7 @@ public final class CifarResNet extends Module {
             // The stage's shared bases are registered on the model before its layer, as the reference does.
             List<Conv2d> shared = new ArrayList<>(2);
             int sharedStageRank = sharedRank * STAGE_RANK_FACTOR[s];
-            if (sharing == Sharing.SINGLE_SHARED) {
+            if (sharing.sharedBasesPerStage() == 1) {
                 shared.add(registerModule("shared_basis_" + id, new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));
             } else if (sharing.sharedBasesPerStage() == 2) {
                 shared.add(registerModule("shared_basis_" + id + "_1", new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));

@@ -4,7 +4,6 @@ import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.ModelRegistry;
 import io.github.basis4j.nn.modules.Module;
 import java.util.List;
-import java.util.OptionalInt;
 
 /**
  * The ILSVRC (ImageNet) model constructors of the DSFB reference ({@code ssregibility/Net_RL2},
@@ -31,65 +30,50 @@ public final class IlsvrcModels {
     /** ImageNet's classes, the reference's {@code num_classes} default. */
     public static final int DEFAULT_NUM_CLASSES = 1000;
     /** RGB input. */
-    public static final int DEFAULT_IN_CHANNELS = 3;
+    public static final int DEFAULT_IN_CHANNELS = ModelTable.DEFAULT_IN_CHANNELS;
 
     private static final int[] BLOCKS_18 = {2, 2, 2, 2};
     private static final int[] BLOCKS_34_50 = {3, 4, 6, 3};
     private static final int[] BLOCKS_101 = {3, 4, 23, 3};
-
-    /** A reference constructor: name, description, the ranks it takes and how to build it. */
-    private record Spec(String name, String description, boolean takesSharedRank, boolean takesUniqueRank, Factory factory) {
-    }
-
-    /** Builds a model from resolved options. */
-    private interface Factory {
-        Module build(int sharedRank, int uniqueRank, int numClasses, int inChannels, long seed);
-    }
+    private static final FourStageResNet.Stem IMAGENET = FourStageResNet.Stem.IMAGENET;
 
     /** In the order of {@code train_ilsvrc.py}'s {@code dic_model}. */
-    private static final List<Spec> SPECS = List.of(
-            basic("ResNet18", Sharing.NONE, BLOCKS_18, "ImageNet ResNet-18 (He et al. 2016)"),
-            basic("ResNet34", Sharing.NONE, BLOCKS_34_50, "ImageNet ResNet-34"),
-            basic("ResNet34_DoubleShared", Sharing.DOUBLE_SHARED, BLOCKS_34_50, "ResNet-34, two shared bases per stage plus unique bases (DSFB)"),
-            basic("ResNet34_SingleShared", Sharing.SINGLE_SHARED, BLOCKS_34_50, "ResNet-34, one shared basis per stage plus unique bases"),
+    private static final ModelTable TABLE = new ModelTable(FAMILY, "IlsvrcModels", DEFAULT_SHARED_RANK, DEFAULT_UNIQUE_RANK, DEFAULT_NUM_CLASSES,
+            List.of(
+            ModelTable.basicResNet("ResNet18", IMAGENET, Sharing.NONE, BLOCKS_18, "ImageNet ResNet-18 (He et al. 2016)"),
+            ModelTable.basicResNet("ResNet34", IMAGENET, Sharing.NONE, BLOCKS_34_50, "ImageNet ResNet-34"),
+            ModelTable.basicResNet("ResNet34_DoubleShared", IMAGENET, Sharing.DOUBLE_SHARED, BLOCKS_34_50,
+                    "ResNet-34, two shared bases per stage plus unique bases (DSFB)"),
+            ModelTable.basicResNet("ResNet34_SingleShared", IMAGENET, Sharing.SINGLE_SHARED, BLOCKS_34_50,
+                    "ResNet-34, one shared basis per stage plus unique bases"),
             bottleneck("ResNet50", BottleneckSharing.NONE, BLOCKS_34_50, "ImageNet ResNet-50"),
             bottleneck("ResNet50_Shared", BottleneckSharing.SHARED, BLOCKS_34_50, "ResNet-50 sharing each stage's 3×3 and expansion convolutions"),
             bottleneck("ResNet50_SharedSingle", BottleneckSharing.SHARED_SINGLE, BLOCKS_34_50, "ResNet-50 sharing each stage's 3×3 convolution"),
             bottleneck("ResNet101", BottleneckSharing.NONE, BLOCKS_101, "ImageNet ResNet-101"),
             bottleneck("ResNet101_Shared", BottleneckSharing.SHARED, BLOCKS_101, "ResNet-101 sharing each stage's 3×3 and expansion convolutions"),
             bottleneck("ResNet101_SharedSingle", BottleneckSharing.SHARED_SINGLE, BLOCKS_101, "ResNet-101 sharing each stage's 3×3 convolution"),
-            mobileNet("MobileNetV2", MobileNetV2.Variant.NONE, "ImageNet MobileNetV2 (Sandler et al. 2018)"),
-            mobileNet("MobileNetV2_Shared", MobileNetV2.Variant.SHARED, "MobileNetV2 sharing each middle stage's expansion layer"),
-            mobileNet("MobileNetV2_SharedDouble", MobileNetV2.Variant.SHARED_DOUBLE,
-                    "MobileNetV2 sharing each middle stage's expansion and projection, with ECA channel attention"));
+            ModelTable.mobileNet("MobileNetV2", MobileNetV2.Variant.NONE, "ImageNet MobileNetV2 (Sandler et al. 2018)"),
+            ModelTable.mobileNet("MobileNetV2_Shared", MobileNetV2.Variant.SHARED, "MobileNetV2 sharing each middle stage's expansion layer"),
+            ModelTable.mobileNet("MobileNetV2_SharedDouble", MobileNetV2.Variant.SHARED_DOUBLE,
+                    "MobileNetV2 sharing each middle stage's expansion and projection, with ECA channel attention")));
 
     private IlsvrcModels() {
     }
 
-    private static Spec basic(String name, Sharing sharing, int[] blocks, String description) {
-        return new Spec(name, description, sharing.sharedBasesPerStage() > 0, sharing.hasUniqueBases(),
-                (shared, unique, classes, in, seed) -> FourStageResNet.builder().setBasicBlocks(sharing).setNumBlocks(blocks)
-                        .optSharedRank(shared).optUniqueRank(unique).optNumClasses(classes).optInChannels(in).optSeed(seed).build());
-    }
-
-    private static Spec bottleneck(String name, BottleneckSharing sharing, int[] blocks, String description) {
-        return new Spec(name, description, false, false,
+    private static ModelTable.Spec bottleneck(String name, BottleneckSharing sharing, int[] blocks, String description) {
+        return new ModelTable.Spec(name, description, false, false,
                 (shared, unique, classes, in, seed) -> FourStageResNet.builder().setBottleneckBlocks(sharing).setNumBlocks(blocks)
                         .optNumClasses(classes).optInChannels(in).optSeed(seed).build());
     }
 
-    private static Spec mobileNet(String name, MobileNetV2.Variant variant, String description) {
-        return new Spec(name, description, false, false, (shared, unique, classes, in, seed) -> new MobileNetV2(variant, in, classes, seed));
-    }
-
     /** Registers every model above under family {@value #FAMILY}. */
     public static void registerAll(ModelRegistry registry) {
-        for (Spec s : SPECS) registry.register(FAMILY, s.name(), s.description(), options -> build(s, options));
+        TABLE.registerAll(registry);
     }
 
     /** The reference names, in registration order. */
     public static List<String> names() {
-        return SPECS.stream().map(Spec::name).toList();
+        return TABLE.names();
     }
 
     /**
@@ -99,10 +83,7 @@ public final class IlsvrcModels {
      * @throws IllegalArgumentException for another name, or a rank the model's constructor does not take
      */
     public static Module create(String name, ModelOptions options) {
-        for (Spec s : SPECS) {
-            if (s.name().equals(name)) return build(s, options == null ? ModelOptions.defaults() : options);
-        }
-        throw new IllegalArgumentException("IlsvrcModels: unknown model '" + name + "'; known models: " + String.join(", ", names()));
+        return TABLE.create(name, options);
     }
 
     public static FourStageResNet ResNet18() {
@@ -159,22 +140,5 @@ public final class IlsvrcModels {
 
     private static ModelOptions ranks(int sharedRank, int uniqueRank) {
         return ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build();
-    }
-
-    private static Module build(Spec s, ModelOptions o) {
-        // The reference's rule for which ranks a constructor receives, with the train script's defaults.
-        int shared = rank(s, "sharedRank", o.sharedRank(), s.takesSharedRank(), DEFAULT_SHARED_RANK);
-        int unique = rank(s, "uniqueRank", o.uniqueRank(), s.takesUniqueRank(), DEFAULT_UNIQUE_RANK);
-        return s.factory().build(shared, unique, o.numClasses().orElse(DEFAULT_NUM_CLASSES), o.inChannels().orElse(DEFAULT_IN_CHANNELS),
-                o.seed().orElse(0L));
-    }
-
-    private static int rank(Spec s, String what, OptionalInt given, boolean taken, int dflt) {
-        if (taken) return given.orElse(dflt);
-        if (given.isPresent()) {
-            throw new IllegalArgumentException("IlsvrcModels: " + s.name() + " takes no " + what + " (the reference's constructor has no such argument), got "
-                    + given.getAsInt());
-        }
-        return 0;
     }
 }
