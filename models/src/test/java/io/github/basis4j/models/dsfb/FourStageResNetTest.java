@@ -74,6 +74,31 @@ class FourStageResNetTest {
     }
 
     @Test
+    void cifar100ResNetsMapA16ImageToLogits() {
+        for (FourStageResNet m : new FourStageResNet[] {Cifar100Models.ResNet18(), Cifar100Models.ResNet34_SingleShared(16, 1),
+                Cifar100Models.ResNet34_NonShared(1), Cifar100Models.ResNet34_SharedOnly(16)}) {
+            Variable y;
+            try (NoGrad g = NoGrad.enter()) {
+                y = m.forward(input(1, 16, 16, 3, 5));
+            }
+            assertThat(y.shape().dims()).containsExactly(1, 100);
+            for (float v : y.value().toArray()) assertThat(Float.isFinite(v)).isTrue();
+        }
+    }
+
+    @Test
+    void cifar100SharedOnlyBasisServesBothConvolutionsAndIsOrthogonal() {
+        FourStageResNet m = Cifar100Models.ResNet34_SharedOnly(16);
+        FourStageResNet.Stage second = m.stages().get(1);
+        assertThat(second.sharedLayers()).hasSize(1);
+        Tensor basis = second.sharedLayers().get(0).weight().value();
+        assertThat(basis.shape().dims()).containsExactly(32, 128, 3, 3);
+        assertThat(m.stateDict().get("layer2.3.shared_basis.weight")).isSameAs(basis);
+        assertThat(m.stateDict().get("layer2.3.coeff_conv2.weight").shape().dims()).containsExactly(128, 32, 1, 1);
+        assertOrthonormal(basis, basis, true);
+    }
+
+    @Test
     void sharedLayersAreUsedByEveryNonFirstBlock() {
         FourStageResNet m = FourStageResNet.builder().setBottleneckBlocks(BottleneckSharing.SHARED_SINGLE).setNumBlocks(2, 2, 5, 2).build();
         FourStageResNet.Stage third = m.stages().get(2);
