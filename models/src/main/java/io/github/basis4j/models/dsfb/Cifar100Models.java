@@ -7,16 +7,18 @@ import java.util.List;
 
 /**
  * The CIFAR-100 model constructors of the DSFB reference ({@code ssregibility/Net_RL2},
- * {@code models/cifar100/resnet.py}) built so far, under the reference's own names, and their registration as
+ * {@code models/cifar100/resnet.py}, {@code models/cifar100/mobilenetv2.py}) built so far, under the reference's own names, and their registration as
  * family {@value #FAMILY} of the {@link ModelRegistry}.
  *
  * <p>ResNet18 and ResNet34 (He et al. 2016, with a 3×3 stride-1 stem and no max pool), and
  * {@code ResNet34_SingleShared(shared_rank, unique_rank)}, {@code ResNet34_NonShared(unique_rank)} and
  * {@code ResNet34_SharedOnly(shared_rank)} — the last with one shared basis per stage
- * ({@link Sharing#SHARED_ONLY_SINGLE}), unlike CIFAR-10's class of that name. Built by name, a model takes the
+ * ({@link Sharing#SHARED_ONLY_SINGLE}), unlike CIFAR-10's class of that name; from
+ * {@code models/cifar100/mobilenetv2.py} {@code MobileNetV2}, {@code MobileNetV2_Shared} and
+ * {@code MobileNetV2_SharedDouble} ({@link MobileNetV2} with {@link MobileNetV2.Flavor#CIFAR}; no ranks). Built by name, a model takes the
  * ranks its constructor takes, defaulting to {@code train_cifar100.py}'s {@code --shared_rank 16 --unique_rank 1};
- * 100 classes and 3 input channels unless the options say otherwise. The reference's DenseNet, ResNext and
- * CIFAR-100 MobileNetV2 constructors are not here. The method names keep the reference's capitalisation on
+ * 100 classes and 3 input channels unless the options say otherwise. The reference's DenseNet and ResNext
+ * constructors are not here. The method names keep the reference's capitalisation on
  * purpose: they are the names users look up.
  */
 public final class Cifar100Models {
@@ -42,7 +44,12 @@ public final class Cifar100Models {
                             "ResNet-34, one shared basis per stage plus unique bases (DSFB)"),
                     ModelTable.basicResNet("ResNet34_NonShared", CIFAR, Sharing.NON_SHARED, BLOCKS_34, "ResNet-34 with basis blocks of unique bases only"),
                     ModelTable.basicResNet("ResNet34_SharedOnly", CIFAR, Sharing.SHARED_ONLY_SINGLE, BLOCKS_34,
-                            "ResNet-34, one shared basis per stage, no unique bases")));
+                            "ResNet-34, one shared basis per stage, no unique bases"),
+                    ModelTable.mobileNet("MobileNetV2", MobileNetV2.Flavor.CIFAR, MobileNetV2.Variant.NONE, "CIFAR-100 MobileNetV2 (Sandler et al. 2018)"),
+                    ModelTable.mobileNet("MobileNetV2_Shared", MobileNetV2.Flavor.CIFAR, MobileNetV2.Variant.SHARED,
+                            "MobileNetV2 sharing each middle stage's expansion layer"),
+                    ModelTable.mobileNet("MobileNetV2_SharedDouble", MobileNetV2.Flavor.CIFAR, MobileNetV2.Variant.SHARED_DOUBLE,
+                            "MobileNetV2 sharing each middle stage's expansion and projection")));
 
     private Cifar100Models() {
     }
@@ -85,5 +92,17 @@ public final class Cifar100Models {
 
     public static FourStageResNet ResNet34_SharedOnly(int sharedRank) {
         return (FourStageResNet) create("ResNet34_SharedOnly", ModelOptions.builder().optSharedRank(sharedRank).build());
+    }
+
+    public static MobileNetV2 MobileNetV2() {
+        return (MobileNetV2) create("MobileNetV2", ModelOptions.defaults());
+    }
+
+    public static MobileNetV2 MobileNetV2_Shared() {
+        return (MobileNetV2) create("MobileNetV2_Shared", ModelOptions.defaults());
+    }
+
+    public static MobileNetV2 MobileNetV2_SharedDouble() {
+        return (MobileNetV2) create("MobileNetV2_SharedDouble", ModelOptions.defaults());
     }
 }

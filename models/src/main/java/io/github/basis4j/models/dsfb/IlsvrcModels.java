@@ -52,9 +52,9 @@ public final class IlsvrcModels {
             bottleneck("ResNet101", BottleneckSharing.NONE, BLOCKS_101, "ImageNet ResNet-101"),
             bottleneck("ResNet101_Shared", BottleneckSharing.SHARED, BLOCKS_101, "ResNet-101 sharing each stage's 3×3 and expansion convolutions"),
             bottleneck("ResNet101_SharedSingle", BottleneckSharing.SHARED_SINGLE, BLOCKS_101, "ResNet-101 sharing each stage's 3×3 convolution"),
-            ModelTable.mobileNet("MobileNetV2", MobileNetV2.Variant.NONE, "ImageNet MobileNetV2 (Sandler et al. 2018)"),
-            ModelTable.mobileNet("MobileNetV2_Shared", MobileNetV2.Variant.SHARED, "MobileNetV2 sharing each middle stage's expansion layer"),
-            ModelTable.mobileNet("MobileNetV2_SharedDouble", MobileNetV2.Variant.SHARED_DOUBLE,
+            ModelTable.mobileNet("MobileNetV2", MobileNetV2.Flavor.ILSVRC, MobileNetV2.Variant.NONE, "ImageNet MobileNetV2 (Sandler et al. 2018)"),
+            ModelTable.mobileNet("MobileNetV2_Shared", MobileNetV2.Flavor.ILSVRC, MobileNetV2.Variant.SHARED, "MobileNetV2 sharing each middle stage's expansion layer"),
+            ModelTable.mobileNet("MobileNetV2_SharedDouble", MobileNetV2.Flavor.ILSVRC, MobileNetV2.Variant.SHARED_DOUBLE,
                     "MobileNetV2 sharing each middle stage's expansion and projection, with ECA channel attention")));
 
     private IlsvrcModels() {

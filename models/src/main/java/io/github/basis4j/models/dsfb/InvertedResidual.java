@@ -7,15 +7,20 @@ import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.BatchNorm2d;
 import io.github.basis4j.nn.modules.Conv2d;
 import io.github.basis4j.nn.modules.Module;
+import io.github.basis4j.nn.modules.Sequential;
 
 /**
  * The MobileNetV2 inverted residual block (Sandler et al. 2018) as the DSFB reference writes it
  * ({@code models/ilsvrc/mobilenetv2.py} and {@code models/cifar100/mobilenetv2.py}): a 1×1 expansion to
  * {@code expansion·inPlanes} channels, a 3×3 depthwise convolution carrying the stride, a 1×1 projection to
- * {@code outPlanes}, batch norm after each, ReLU (not ReLU6) after the first two, and the input added when
- * stride is 1 and the widths agree. One class for the reference's {@code Block}, {@code BlockShared} (the stage
- * owns the expansion) and {@code BlockSharedDoubleAttention} (the stage owns expansion and projection, and an
- * {@link EcaLayer} follows {@code bn3}).
+ * {@code outPlanes}, batch norm after each, ReLU (not ReLU6) after the first two, and a residual sum at stride
+ * 1. One class for the reference's {@code Block}, {@code BlockShared} (the stage owns the expansion) and the
+ * blocks whose stage owns expansion and projection: ILSVRC's {@code BlockSharedDoubleAttention} (an
+ * {@link EcaLayer} follows {@code bn3}) and CIFAR-100's {@code BlockSharedDouble} (none).
+ *
+ * <p>The two files differ in the residual ({@link MobileNetV2.Flavor}): ILSVRC adds the input only when stride is
+ * 1 and the widths agree; CIFAR-100 adds a shortcut at every stride-1 block, the identity or, when the widths
+ * differ, a 1×1 convolution with batch norm ({@code shortcut.0}, {@code shortcut.1}).
  *
  * <p>Shapes: x {@code [n, h, w, inPlanes]} → {@code [n, ⌈h/stride⌉, ⌈w/stride⌉, outPlanes]}.
  *
@@ -24,7 +29,8 @@ import io.github.basis4j.nn.modules.Module;
  * [outPlanes, p, 1, 1]}, {@code bn3.*}. {@code BlockShared}: {@code shared_basis1.weight} in place of conv1,
  * first. {@code BlockSharedDoubleAttention}: {@code shared_basis1.weight}, {@code shared_basis2.weight
  * [outPlanes, p, 1, 1]}, {@code bn1.*}, {@code conv2.weight}, {@code bn2.*}, {@code bn3.*},
- * {@code chan_attention.conv.weight [1, 1, k]} with k = 1 below 96 input channels and 3 from 96 on.
+ * {@code chan_attention.conv.weight [1, 1, k]} (ILSVRC only) with k = 1 below 96 input channels and 3 from 96
+ * on. CIFAR-100's blocks end with the shortcut's state, if any.
  */
 public final class InvertedResidual extends Module {
     /** The reference's {@code eca_layer} kernel switches from 1 to 3 taps at this input width. */
@@ -37,7 +43,7 @@ public final class InvertedResidual extends Module {
     private final Conv2d conv3;
     private final BatchNorm2d bn3;
     private final EcaLayer attention;
-    private final boolean residual;
+    private final Module shortcut;
 
     /**
      * A block from {@code inPlanes} to {@code outPlanes} channels.
@@ -45,12 +51,14 @@ public final class InvertedResidual extends Module {
      * @param sharedExpand the stage's 1×1 expansion {@code [expansion·inPlanes, inPlanes, 1, 1]}, or null for
      *     the block's own {@code conv1}
      * @param sharedProject the stage's 1×1 projection {@code [outPlanes, expansion·inPlanes, 1, 1]}, or null for
-     *     the block's own {@code conv3}; only together with {@code sharedExpand}, and it adds the channel
-     *     attention, as the reference's only block sharing both does
+     *     the block's own {@code conv3}; only together with {@code sharedExpand}, and for ILSVRC it adds the
+     *     channel attention, as the reference's block sharing both does there
      * @param rng the source of the layers' initial weights (PyTorch's defaults: the reference has no init loop)
      */
-    public InvertedResidual(int inPlanes, int outPlanes, int expansion, int stride, Conv2d sharedExpand, Conv2d sharedProject, Rng rng) {
+    public InvertedResidual(MobileNetV2.Flavor flavor, int inPlanes, int outPlanes, int expansion, int stride, Conv2d sharedExpand,
+            Conv2d sharedProject, Rng rng) {
         String op = "InvertedResidual";
+        if (flavor == null) throw new IllegalArgumentException(op + ": flavor must not be null");
         if (inPlanes < 1 || outPlanes < 1 || expansion < 1 || stride < 1) {
             throw new IllegalArgumentException(op + ": inPlanes, outPlanes, expansion and stride must be >= 1, got " + inPlanes + ", " + outPlanes
                     + ", " + expansion + ", " + stride);
@@ -70,8 +78,17 @@ public final class InvertedResidual extends Module {
         this.bn2 = registerModule("bn2", new BatchNorm2d(planes));
         this.conv3 = sharedProject != null ? sharedProject : registerModule("conv3", new Conv2d(planes, outPlanes, 1, 1, 0, false, rng));
         this.bn3 = registerModule("bn3", new BatchNorm2d(outPlanes));
-        this.attention = sharedProject == null ? null : registerModule("chan_attention", new EcaLayer(outPlanes, inPlanes < ECA_WIDE_FROM ? 1 : 3, rng));
-        this.residual = stride == 1 && inPlanes == outPlanes;
+        boolean eca = sharedProject != null && flavor == MobileNetV2.Flavor.ILSVRC;
+        this.attention = eca ? registerModule("chan_attention", new EcaLayer(outPlanes, inPlanes < ECA_WIDE_FROM ? 1 : 3, rng)) : null;
+        if (flavor == MobileNetV2.Flavor.ILSVRC) {
+            this.shortcut = stride == 1 && inPlanes == outPlanes ? new Sequential() : null;
+        } else if (stride != 1) {
+            this.shortcut = null;
+        } else {
+            Module sc = inPlanes == outPlanes ? new Sequential()
+                    : new Sequential(new Conv2d(inPlanes, outPlanes, 1, 1, 0, false, rng), new BatchNorm2d(outPlanes));
+            this.shortcut = registerModule("shortcut", sc);
+        }
     }
 
     private static void check(String op, String what, Conv2d c, int in, int out) {
@@ -90,11 +107,11 @@ public final class InvertedResidual extends Module {
         out = Activation.relu(bn2.forward(conv2.forward(out)));
         out = bn3.forward(conv3.forward(out));
         if (attention != null) out = attention.forward(out);
-        return residual ? Arith.add(x, out) : out;
+        return shortcut == null ? out : Arith.add(shortcut.forward(x), out);
     }
 
-    /** Whether the input is added to the output (stride 1 and equal widths). */
+    /** Whether a shortcut of the input is added to the output. */
     public boolean hasResidual() {
-        return residual;
+        return shortcut != null;
     }
 }

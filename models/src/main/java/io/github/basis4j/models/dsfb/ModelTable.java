@@ -69,7 +69,7 @@ record ModelTable(String family, String owner, int defaultSharedRank, int defaul
     }
 
     /** A MobileNetV2 variant; no ranks. */
-    static Spec mobileNet(String name, MobileNetV2.Variant variant, String description) {
-        return new Spec(name, description, false, false, (shared, unique, classes, in, seed) -> new MobileNetV2(variant, in, classes, seed));
+    static Spec mobileNet(String name, MobileNetV2.Flavor flavor, MobileNetV2.Variant variant, String description) {
+        return new Spec(name, description, false, false, (shared, unique, classes, in, seed) -> new MobileNetV2(flavor, variant, in, classes, seed));
     }
 }

@@ -25,7 +25,7 @@ class MobileNetV2Test {
     @Test
     void everyVariantMapsA64ImageToLogits() {
         for (MobileNetV2.Variant v : MobileNetV2.Variant.values()) {
-            MobileNetV2 m = new MobileNetV2(v, 3, 1000, 0);
+            MobileNetV2 m = new MobileNetV2(MobileNetV2.Flavor.ILSVRC, v, 3, 1000, 0);
             Variable y;
             try (NoGrad g = NoGrad.enter()) {
                 y = m.forward(input(1, 64, 64, 3, 1));
@@ -61,6 +61,30 @@ class MobileNetV2Test {
         assertThat(state.get("stage5.1.chan_attention.conv.weight").shape().dims()).containsExactly(1, 1, 3);
         assertThat(state).doesNotContainKey("stage3.0.chan_attention.conv.weight").doesNotContainKey("stage4.1.conv1.weight");
         assertThat(m.namedParameters()).doesNotContainKey("stage4.1.shared_basis1.weight");
+    }
+
+    @Test
+    void cifarFlavourMapsA32ImageTo100LogitsAndProjectsStride1Shortcuts() {
+        for (MobileNetV2 m : new MobileNetV2[] {Cifar100Models.MobileNetV2(), Cifar100Models.MobileNetV2_Shared(), Cifar100Models.MobileNetV2_SharedDouble()}) {
+            Variable y;
+            try (NoGrad g = NoGrad.enter()) {
+                y = m.forward(input(1, 32, 32, 3, 3));
+            }
+            assertThat(y.shape().dims()).containsExactly(1, 100);
+            for (float f : y.value().toArray()) assertThat(Float.isFinite(f)).isTrue();
+        }
+        MobileNetV2 m = Cifar100Models.MobileNetV2_SharedDouble();
+        Map<String, Tensor> state = m.stateDict();
+        // Stage 1 (32 → 16, stride 1) projects its shortcut; stage 2's first block (stride 2) has none.
+        assertThat(state.get("stage1.shortcut.0.weight").shape().dims()).containsExactly(16, 32, 1, 1);
+        assertThat(state).doesNotContainKey("stage2.0.shortcut.0.weight").doesNotContainKey("stage3.1.chan_attention.conv.weight");
+        assertThat(state.get("conv2.weight").shape().dims()).containsExactly(100, 1280, 1, 1);
+        // The 1×1 stem with padding 1 grows 32 → 34, and stage 6 keeps stride 1: 34 → 17 → 9 → 5 → 5 → 5.
+        try (NoGrad g = NoGrad.enter()) {
+            Variable x = m.stages().get(0).forward(input(1, 34, 34, 32, 4));
+            for (int s = 1; s < 7; s++) x = m.stages().get(s).forward(x);
+            assertThat(x.shape().dims()).containsExactly(1, 5, 5, 320);
+        }
     }
 
     @Test
