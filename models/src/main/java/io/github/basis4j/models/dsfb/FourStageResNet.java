@@ -20,8 +20,8 @@ import java.util.List;
  * variants (Kim &amp; Kang, NeurIPS 2020), mirroring the reference {@code ssregibility/Net_RL2}:
  * {@code models/ilsvrc/resnet.py} ({@code ResNet}, {@code ResNet_SingleShared}, {@code ResNet_DoubleShared},
  * {@code ResNet_BottleneckShared}, {@code ResNet_BottleneckSharedSingle}) with the {@link Stem#IMAGENET} stem,
- * and {@code models/cifar100/resnet.py}'s models with the {@link Stem#CIFAR} stem. {@link IlsvrcResNets}
- * builds the named models.
+ * and {@code models/cifar100/resnet.py}'s models with the {@link Stem#CIFAR} stem. {@link IlsvrcModels} and
+ * {@link Cifar100Models} build the named models.
  *
  * <p>Architecture: the stem ({@code conv1}, {@code bn1}, ReLU, and for ImageNet a 3×3 stride-2 max pool), four
  * stages {@code layer1..4} of 64, 128, 256 and 512 planes with stride 1, 2, 2, 2, global average pooling and
@@ -43,7 +43,7 @@ import java.util.List;
  * <p>Initialisation, as the reference's constructors: every convolution Kaiming-normal with fan-out and the
  * ReLU gain, batch norms weight 1 and bias 0, the classifier PyTorch's {@code nn.Linear} default; then the
  * shared layers orthogonal — the two bases of a {@link Sharing#DOUBLE_SHARED} stage jointly, every other
- * shared layer on its own. The numbers come from {@link Rng} seeded with {@link Builder#optSeed}.
+ * shared layer on its own (CIFAR-100's {@code ResNet_NonShared} runs the same loop and has no shared layers). The numbers come from {@link Rng} seeded with {@link Builder#optSeed}.
  */
 public final class FourStageResNet extends Module {
     /** Planes of the four stages (He et al. 2016, table 1). */

@@ -11,7 +11,9 @@ import java.util.OptionalInt;
  * constructor receives: the ranks a constructor takes default to the script's, any other given rank is an
  * error, and classes and input channels default to the dataset's.
  *
- * @param family the registry family and the owner named in errors
+ * @param family the registry family
+ * @param owner the public class named in error messages
+ * @param specs the constructors in registration order
  */
 record ModelTable(String family, String owner, int defaultSharedRank, int defaultUniqueRank, int defaultNumClasses, List<Spec> specs) {
     /** RGB input, every reference model's stem. */
