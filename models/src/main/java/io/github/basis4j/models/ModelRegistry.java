@@ -1,6 +1,8 @@
 package io.github.basis4j.models;
 
+import io.github.basis4j.models.dsfb.Cifar100Models;
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
+import io.github.basis4j.models.dsfb.IlsvrcModels;
 import io.github.basis4j.models.metaformer.MetaFormers;
 import io.github.basis4j.nn.modules.Module;
 import java.util.ArrayList;
@@ -39,10 +41,15 @@ public final class ModelRegistry {
     public ModelRegistry() {
     }
 
-    /** A registry of every model family basis4j ships: the DSFB reference's CIFAR-10 ResNets and the DFFormer reference's MetaFormers. */
+    /**
+     * A registry of every model family basis4j ships: the DSFB reference's CIFAR-10 ResNets, CIFAR-100 ResNets
+     * and MobileNetV2s, ILSVRC ResNets and MobileNetV2s, and the DFFormer reference's MetaFormers.
+     */
     public static ModelRegistry standard() {
         ModelRegistry r = new ModelRegistry();
         Cifar10ResNets.registerAll(r);
+        Cifar100Models.registerAll(r);
+        IlsvrcModels.registerAll(r);
         MetaFormers.registerAll(r);
         return r;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.basis4j.models.dsfb.CifarResNet;
+import io.github.basis4j.models.dsfb.FourStageResNet;
 import io.github.basis4j.models.dsfb.Sharing;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.modules.Sequential;
@@ -11,11 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
     @Test
-    void listsEveryReferenceModelInReferenceOrder() {
-        assertThat(Models.names()).containsExactly("cifar10/ResNet20", "cifar10/ResNet32", "cifar10/ResNet44", "cifar10/ResNet56",
+    void listsEveryReferenceCifar10ModelInTrainScriptOrder() {
+        assertThat(Models.names().stream().filter(n -> n.startsWith("cifar10/"))).containsExactly("cifar10/ResNet20", "cifar10/ResNet32", "cifar10/ResNet44", "cifar10/ResNet56",
                 "cifar10/ResNet110", "cifar10/ResNet1202", "cifar10/ResNet56_DoubleShared", "cifar10/ResNet32_DoubleShared",
                 "cifar10/ResNet56_SingleShared", "cifar10/ResNet32_SingleShared", "cifar10/ResNet56_SharedOnly",
-                "cifar10/ResNet32_SharedOnly", "cifar10/ResNet56_NonShared", "cifar10/ResNet32_NonShared",
+                "cifar10/ResNet32_SharedOnly", "cifar10/ResNet56_NonShared", "cifar10/ResNet32_NonShared");
+        assertThat(Models.names().stream().filter(n -> n.startsWith("metaformer/"))).containsExactly(
                 "metaformer/dfformer_s18", "metaformer/dfformer_s36", "metaformer/dfformer_m36", "metaformer/dfformer_b36",
                 "metaformer/gfformer_s18", "metaformer/cdfformer_s18", "metaformer/cdfformer_s36", "metaformer/cdfformer_m36",
                 "metaformer/cdfformer_b36", "metaformer/dfformer_s18_gelu", "metaformer/dfformer_s18_relu",
@@ -36,8 +38,8 @@ class ModelRegistryTest {
 
     @Test
     void unknownNameListsKnownModels() {
-        assertThatThrownBy(() -> Models.create("ResNet18")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown model 'ResNet18'").hasMessageContaining("cifar10/ResNet20").hasMessageContaining("cifar10/ResNet32_NonShared");
+        assertThatThrownBy(() -> Models.create("ResNet19")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown model 'ResNet19'").hasMessageContaining("cifar10/ResNet20").hasMessageContaining("cifar10/ResNet32_NonShared");
         assertThatThrownBy(() -> Models.create("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("known models: cifar10/ResNet20");
         assertThatThrownBy(() -> Models.create(null)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -61,6 +63,33 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> Models.create("ResNet32_NonShared", shared)).hasMessageContaining("takes no sharedRank");
         assertThatThrownBy(() -> Models.create("ResNet32_SharedOnly", unique)).hasMessageContaining("takes no uniqueRank");
         assertThatThrownBy(() -> ModelOptions.builder().optSharedRank(0)).hasMessageContaining("sharedRank must be >= 1");
+    }
+
+    @Test
+    void cifar100AndIlsvrcNamesNeedTheirFamily() {
+        assertThat(Models.names().stream().filter(n -> n.startsWith("cifar100/"))).containsExactly("cifar100/ResNet18", "cifar100/ResNet34",
+                "cifar100/ResNet34_SingleShared", "cifar100/ResNet34_NonShared", "cifar100/ResNet34_SharedOnly", "cifar100/MobileNetV2",
+                "cifar100/MobileNetV2_Shared", "cifar100/MobileNetV2_SharedDouble");
+        assertThatThrownBy(() -> Models.create("ResNet18")).hasMessageContaining("ambiguous").hasMessageContaining("cifar100/ResNet18")
+                .hasMessageContaining("ilsvrc/ResNet18");
+        FourStageResNet m = (FourStageResNet) Models.create("cifar100/resnet34_sharedonly");
+        assertThat(m.sharing()).isEqualTo(Sharing.SHARED_ONLY_SINGLE);
+        assertThat(m.stateDict().get("conv1.weight").shape().dims()).containsExactly(64, 3, 3, 3);
+        assertThatThrownBy(() -> Models.create("cifar100/ResNet34_SharedOnly", ModelOptions.builder().optUniqueRank(2).build()))
+                .hasMessageContaining("ResNet34_SharedOnly takes no uniqueRank");
+    }
+
+    @Test
+    void listsEveryIlsvrcModelAfterTheCifar10Ones() {
+        assertThat(Models.names().stream().filter(n -> n.startsWith("ilsvrc/"))).containsExactly("ilsvrc/ResNet18", "ilsvrc/ResNet34",
+                "ilsvrc/ResNet34_DoubleShared", "ilsvrc/ResNet34_SingleShared", "ilsvrc/ResNet50", "ilsvrc/ResNet50_Shared",
+                "ilsvrc/ResNet50_SharedSingle", "ilsvrc/ResNet101", "ilsvrc/ResNet101_Shared", "ilsvrc/ResNet101_SharedSingle",
+                "ilsvrc/MobileNetV2", "ilsvrc/MobileNetV2_Shared", "ilsvrc/MobileNetV2_SharedDouble");
+        FourStageResNet m = (FourStageResNet) Models.create("ilsvrc/resnet34_doubleshared", ModelOptions.builder().optSharedRank(8).build());
+        assertThat(m.sharing()).isEqualTo(Sharing.DOUBLE_SHARED);
+        assertThat(m.stateDict().get("shared_basis_4_2.weight").shape().dims()).containsExactly(64, 512, 3, 3);
+        assertThatThrownBy(() -> Models.create("ResNet50_Shared", ModelOptions.builder().optUniqueRank(2).build()))
+                .hasMessageContaining("ResNet50_Shared takes no uniqueRank");
     }
 
     @Test

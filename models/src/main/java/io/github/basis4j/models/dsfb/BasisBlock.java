@@ -36,7 +36,8 @@ import java.util.List;
  *
  * <p>Shapes: x {@code [n, h, w, planes]} → {@code [n, h, w, planes]}.
  *
- * <p>State, in the reference's order: the shared bases ({@code shared_basis} for {@link Sharing#SINGLE_SHARED},
+ * <p>State, in the reference's order: the shared bases ({@code shared_basis} for the one-basis variants
+ * {@link Sharing#SINGLE_SHARED} and {@link Sharing#SHARED_ONLY_SINGLE},
  * otherwise {@code shared_basis_1}, {@code shared_basis_2}, each {@code [sharedRank, planes, 3, 3]}); then,
  * for j = 1, 2: {@code basis_conv<j>.weight [uniqueRank, planes, 3, 3]} (if unique bases), {@code basis_bn<j>.*}
  * over the rank, {@code coeff_conv<j>.weight [planes, rank, 1, 1]}, {@code bn<j>.*}; the identity shortcut
@@ -78,7 +79,7 @@ public final class BasisBlock extends Module {
         }
         // Registration follows the reference's __init__: shared bases first, then per convolution its unique
         // basis, basis norm, coefficients and output norm, then the (empty) shortcut.
-        if (sharing == Sharing.SINGLE_SHARED) {
+        if (sharing.sharedBasesPerStage() == 1) {
             shared[0] = shared[1] = registerModule("shared_basis", sharedBases.get(0));
         } else if (sharing.sharedBasesPerStage() == 2) {
             shared[0] = registerModule("shared_basis_1", sharedBases.get(0));

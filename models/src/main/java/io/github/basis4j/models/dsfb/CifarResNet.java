@@ -3,9 +3,6 @@ package io.github.basis4j.models.dsfb;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Activation;
 import io.github.basis4j.nn.functional.Shapes;
-import io.github.basis4j.nn.init.FanMode;
-import io.github.basis4j.nn.init.Init;
-import io.github.basis4j.nn.init.Nonlinearity;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.AdaptiveAvgPool2d;
 import io.github.basis4j.nn.modules.BatchNorm2d;
@@ -13,7 +10,6 @@ import io.github.basis4j.nn.modules.Conv2d;
 import io.github.basis4j.nn.modules.Linear;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.modules.Sequential;
-import io.github.basis4j.simd.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +93,7 @@ public final class CifarResNet extends Module {
             // The stage's shared bases are registered on the model before its layer, as the reference does.
             List<Conv2d> shared = new ArrayList<>(2);
             int sharedStageRank = sharedRank * STAGE_RANK_FACTOR[s];
-            if (sharing == Sharing.SINGLE_SHARED) {
+            if (sharing.sharedBasesPerStage() == 1) {
                 shared.add(registerModule("shared_basis_" + id, new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));
             } else if (sharing.sharedBasesPerStage() == 2) {
                 shared.add(registerModule("shared_basis_" + id + "_1", new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));
@@ -125,30 +121,9 @@ public final class CifarResNet extends Module {
 
     /** The reference's constructor-time initialisation; see the class description. */
     private void initialise(Rng rng) {
-        for (Module m : namedModules().values()) {
-            if (m instanceof Conv2d c) {
-                Init.kaimingNormal(c.weight().value(), 0.0, FanMode.FAN_OUT, Nonlinearity.RELU, rng);
-            } else if (m instanceof BatchNorm2d n) {
-                Init.ones(n.weight().value());
-                Init.zeros(n.bias().value());
-            }
-        }
-        for (Stage stage : stages) {
-            List<Conv2d> shared = stage.sharedBases();
-            if (shared.size() == 2) {
-                // Jointly: the two bases together form one orthogonal set of 2·rank filters, so each is
-                // orthogonal to the other as well as within itself.
-                Tensor first = shared.get(0).weight().value(), second = shared.get(1).weight().value();
-                int[] dims = first.shape().dims();
-                dims[0] *= 2;
-                Tensor joint = Tensor.zeros(dims);
-                Init.orthogonal(joint, 1.0, rng);
-                first.copyFrom(joint.slice(0, first.dim(0)));
-                second.copyFrom(joint.slice(first.dim(0), dims[0]));
-            } else if (shared.size() == 1) {
-                Init.orthogonal(shared.get(0).weight().value(), 1.0, rng);
-            }
-        }
+        ReferenceInit.kaimingConvsUnitNorms(this, rng);
+        // SharedOnly and DoubleShared initialise a stage's two bases jointly, SingleShared its one basis alone.
+        for (Stage stage : stages) ReferenceInit.orthogonal(stage.sharedBases(), rng);
     }
 
     /** A builder: {@link Builder#setSharing} and {@link Builder#setNumBlocks} are required. */

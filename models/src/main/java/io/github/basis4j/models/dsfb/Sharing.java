@@ -2,7 +2,8 @@ package io.github.basis4j.models.dsfb;
 
 /**
  * How the residual blocks of a CIFAR ResNet stage get their 3×3 filters, one constant per model class of
- * the DSFB reference ({@code ssregibility/Net_RL2}, {@code models/cifar10/resnet.py}).
+ * the DSFB reference ({@code ssregibility/Net_RL2}, {@code models/cifar10/resnet.py}, and the four-stage
+ * {@code models/cifar100/resnet.py} and {@code models/ilsvrc/resnet.py}).
  *
  * <p>Every variant keeps the first block of each stage an ordinary {@link BasicBlock} (it changes width and
  * resolution); the variants differ in the blocks after it. In a basis block each 3×3 convolution is split
@@ -20,6 +21,11 @@ public enum Sharing {
      * convolution of a block), no unique bases.
      */
     SHARED_ONLY(2, false),
+    /**
+     * CIFAR-100's {@code ResNet_SharedOnly} ({@code models/cifar100/resnet.py}; not CIFAR-10's class of that
+     * name): one shared basis per stage ({@code shared_basis_<s>}) used by both convolutions, no unique bases.
+     */
+    SHARED_ONLY_SINGLE(1, false),
     /** {@code ResNet_SingleShared}: one shared basis per stage ({@code shared_basis_<s>}) used by both convolutions, plus unique bases. */
     SINGLE_SHARED(1, true),
     /** {@code ResNet_DoubleShared}, the paper's proposed model: two shared bases per stage plus unique bases. */
