@@ -29,7 +29,10 @@ import java.util.Arrays;
  *   <li><b>Input gradient</b>: for stride 1 it is a direct convolution of {@code dy} with the flipped,
  *       transposed weights and padding {@code dilation·(k − 1) − pad}, accumulated into {@code dx}; other
  *       strides compute {@code dy·Wᵀ} columns by GEMM and scatter them back (col2im).</li>
- *   <li><b>Weight gradient</b>: direct, {@code patchesᵀ·dy} with the patches read from the padded image.</li>
+ *   <li><b>Weight gradient</b>: direct, {@code patchesᵀ·dy} with the patches read from the padded image. For
+ *       stride 1 and three kernel columns it slides ({@link DirectConvKernels#gradWeightSlide3x8}): each
+ *       broadcast input value feeds the three taps of a kernel row, which with 16 or 32 channels (one or two
+ *       vectors) is what keeps the FMA units, not the load ports, busy.</li>
  *   <li><b>Depthwise</b>: {@link DepthwiseKernels}, vectorised across channels.</li>
  * </ul>
  *
@@ -389,13 +392,25 @@ public final class PanamaConvolutions implements ConvKernels {
         return Math.max(1, Math.min(MAX_PARTIALS, PARTIAL_FLOATS / perChunk));
     }
 
+    /**
+     * Whether the weight gradient can slide ({@link DirectConvKernels#gradWeightSlide3x8}): stride 1 and a
+     * three-column kernel of dilation 1 make the padded input rows one pixel stream, and each of the three
+     * tap columns a shift of it. Then the padded row width is exactly {@code ow + 2}.
+     */
+    private static boolean slides(Conv2dGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.kw() == 3 && g.dilationW() == 1;
+    }
+
     private static void directBackwardWeight(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff,
                                              float[] dw, int dwOff, float[] dBias, int dBiasOff) {
         int pixels = g.oh() * g.ow(), image = g.h() * g.w() * g.c(), oc = g.oc();
         int wsize = g.weightSize(), per = wsize + oc;
-        boolean pad = padded(g);
+        boolean pad = padded(g), slide = slides(g);
         int rowStride = pad ? paddedRowStride(g) : g.w() * g.c();
         int paddedSize = (g.h() + 2 * g.padH()) * rowStride;
+        // Sliding streams every padded row (ow + 2 pixels) of an image, the trailing pair reading zero dy.
+        int stream = slide ? g.oh() * (g.ow() + 2) : pixels;
+        int dyPaddedSize = (stream + 2) * oc;
         DirectConvKernels.Taps t = taps(g, rowStride);
         int limit = maxPartials(per);
         float[] part;
@@ -413,7 +428,14 @@ public final class PanamaConvolutions implements ConvKernels {
                         padImage(g, x, base, src);
                         base = 0;
                     }
-                    gradPixels(g, t, rowStride, src, base, 0, pixels, dy, dyOff + b * pixels * oc, part, chunk * per);
+                    int dyImg = dyOff + b * pixels * oc;
+                    if (slide) {
+                        float[] dyp = ConvWorkspace.floats(ConvWorkspace.DY_PADDED, dyPaddedSize);
+                        padGradRows(g, dy, dyImg, dyp);
+                        slidePixels(g, rowStride, src, base, dyp, 0, stream, part, chunk * per);
+                    } else {
+                        gradPixels(g, t, rowStride, src, base, 0, pixels, dy, dyImg, part, chunk * per);
+                    }
                 }
             });
         } else {
@@ -424,15 +446,67 @@ public final class PanamaConvolutions implements ConvKernels {
                 padImage(g, x, base, src);
                 base = 0;
             }
-            float[] s = src;
+            float[] dyp = null;
+            if (slide) {
+                dyp = ConvWorkspace.floats(ConvWorkspace.DY_PADDED_SHARED, dyPaddedSize);
+                padGradRows(g, dy, dyOff, dyp);
+            }
+            float[] s = src, d = dyp;
             int bs = base;
-            int grain = Math.max(PIXEL_GRAIN, (pixels + limit - 1) / limit);
-            chunks = Parallel.chunkCount(pixels, grain);
+            int grain = Math.max(PIXEL_GRAIN, (stream + limit - 1) / limit);
+            chunks = Parallel.chunkCount(stream, grain);
             part = new float[chunks * per];
-            Parallel.forChunks(pixels, grain, (chunk, from, to) ->
-                    gradPixels(g, t, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per));
+            Parallel.forChunks(stream, grain, (chunk, from, to) -> {
+                if (slide) slidePixels(g, rowStride, s, bs, d, from, to, part, chunk * per);
+                else gradPixels(g, t, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per);
+            });
         }
         addPartials(part, chunks, wsize, oc, dw, dwOff, dBias, dBiasOff);
+    }
+
+    /**
+     * Lays one image's {@code dy} [oh, ow, oc] out as the sliding stream reads it: two zero pixels, then
+     * each row followed by two zero pixels, {@code (2 + oh·(ow + 2))·oc} floats. O(output).
+     */
+    private static void padGradRows(Conv2dGeometry g, float[] dy, int dyImg, float[] dst) {
+        int oc = g.oc(), rowLen = g.ow() * oc, stride = rowLen + 2 * oc;
+        Arrays.fill(dst, 0, 2 * oc, 0f);
+        for (int r = 0; r < g.oh(); r++) {
+            int d = 2 * oc + r * stride;
+            System.arraycopy(dy, dyImg + r * rowLen, dst, d, rowLen);
+            Arrays.fill(dst, d + rowLen, d + stride, 0f);
+        }
+    }
+
+    /**
+     * Adds the weight and bias gradients of stream positions {@code [from, to)} of one image into the
+     * partial at {@code pOff}: position {@code s} is padded input pixel {@code s} of kernel row 0 (rows of
+     * {@code ow + 2} pixels), and {@code dyp} is that image's {@link #padGradRows} layout.
+     */
+    private static void slidePixels(Conv2dGeometry g, int rowStride, float[] x, int base, float[] dyp,
+                                    int from, int to, float[] part, int pOff) {
+        int oc = g.oc(), icg = g.icg(), ocg = g.ocg(), c = g.c(), count = to - from;
+        int tapStride = icg * oc, rowTaps = 3 * tapStride, dyFrom = (2 + from) * oc;
+        sumRows(dyp, dyFrom, count, oc, part, pOff + g.weightSize());
+        for (int grp = 0; grp < g.groups(); grp++) {
+            for (int i = 0; i < g.kh(); i++) {
+                int xs = base + i * g.dilationH() * rowStride + from * c + grp * icg;
+                int wr = pOff + i * rowTaps + grp * ocg;
+                for (int o = 0; o < ocg; o += L) {
+                    VectorMask<Float> m = F.indexInRange(o, ocg);
+                    int dyo = dyFrom + grp * ocg + o;
+                    int ci = 0;
+                    for (; ci + 8 <= icg; ci += 8) {
+                        DirectConvKernels.gradWeightSlide3x8(x, xs + ci, c, dyp, dyo, oc, count,
+                                part, wr + ci * oc + o, oc, tapStride, m);
+                    }
+                    for (; ci < icg; ci++) {
+                        DirectConvKernels.gradWeightSlide3x1(x, xs + ci, c, dyp, dyo, oc, count,
+                                part, wr + ci * oc + o, tapStride, m);
+                    }
+                }
+            }
+        }
     }
 
     /**
