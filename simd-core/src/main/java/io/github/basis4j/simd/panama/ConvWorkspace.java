@@ -20,11 +20,7 @@ final class ConvWorkspace {
     static final int DEPTHWISE = 4;
     /** Per-chunk gradient partials, filled by the caller before the parallel loop and read after it. */
     static final int PARTIALS_SHARED = 5;
-    /** One image's output gradient with zero pixels between rows, filled by the thread that runs the chunk. */
-    static final int DY_PADDED = 6;
-    /** A single image's row-padded output gradient, filled by the caller before the parallel loop. */
-    static final int DY_PADDED_SHARED = 7;
-    private static final int FLOAT_SLOTS = 8;
+    private static final int FLOAT_SLOTS = 6;
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[FLOAT_SLOTS][0]);
     private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);

@@ -398,11 +398,11 @@ public final class PanamaConvolutions implements ConvKernels {
 
     /**
      * Whether the weight gradient can slide ({@link DirectConvKernels#gradWeightSlide3x8}): stride 1 and a
-     * three-column kernel of dilation 1 make the padded input rows one pixel stream, and each of the three
-     * tap columns a shift of it. Then the padded row width is exactly {@code ow + 2}.
+     * three-column kernel of dilation 1, so the three tap columns of a kernel row meet each input value of a
+     * row; the tile peels two columns at each end of a row, so it needs two output columns.
      */
     private static boolean slides(Conv2dGeometry g) {
-        return g.strideH() == 1 && g.strideW() == 1 && g.kw() == 3 && g.dilationW() == 1;
+        return g.strideH() == 1 && g.strideW() == 1 && g.kw() == 3 && g.dilationW() == 1 && g.ow() >= 2;
     }
 
     private static void directBackwardWeight(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff,
@@ -412,9 +412,6 @@ public final class PanamaConvolutions implements ConvKernels {
         boolean pad = padded(g), slide = slides(g);
         int rowStride = pad ? paddedRowStride(g) : g.w() * g.c();
         int paddedSize = (g.h() + 2 * g.padH()) * rowStride;
-        // Sliding streams every padded row (ow + 2 pixels) of an image, the trailing pair reading zero dy.
-        int stream = slide ? g.oh() * (g.ow() + 2) : pixels;
-        int dyPaddedSize = (stream + 2) * oc;
         DirectConvKernels.Taps t = taps(g, rowStride);
         int limit = maxPartials(per);
         float[] part;
@@ -433,13 +430,8 @@ public final class PanamaConvolutions implements ConvKernels {
                         base = 0;
                     }
                     int dyImg = dyOff + b * pixels * oc;
-                    if (slide) {
-                        float[] dyp = ConvWorkspace.floats(ConvWorkspace.DY_PADDED, dyPaddedSize);
-                        padGradRows(g, dy, dyImg, dyp);
-                        slidePixels(g, rowStride, src, base, dyp, 0, stream, part, chunk * per);
-                    } else {
-                        gradPixels(g, t, rowStride, src, base, 0, pixels, dy, dyImg, part, chunk * per);
-                    }
+                    if (slide) slideRows(g, rowStride, src, base, 0, g.oh(), dy, dyImg, part, chunk * per);
+                    else gradPixels(g, t, rowStride, src, base, 0, pixels, dy, dyImg, part, chunk * per);
                 }
             });
         } else {
@@ -450,62 +442,51 @@ public final class PanamaConvolutions implements ConvKernels {
                 padImage(g, x, base, src);
                 base = 0;
             }
-            float[] dyp = null;
-            if (slide) {
-                dyp = ConvWorkspace.floats(ConvWorkspace.DY_PADDED_SHARED, dyPaddedSize);
-                padGradRows(g, dy, dyOff, dyp);
-            }
-            float[] s = src, d = dyp;
+            float[] s = src;
             int bs = base;
-            int grain = Math.max(PIXEL_GRAIN, (stream + limit - 1) / limit);
-            chunks = Parallel.chunkCount(stream, grain);
-            part = new float[chunks * per];
-            Parallel.forChunks(stream, grain, (chunk, from, to) -> {
-                if (slide) slidePixels(g, rowStride, s, bs, d, from, to, part, chunk * per);
-                else gradPixels(g, t, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per);
-            });
+            if (slide) {
+                // Whole output rows per chunk: the tile walks rows.
+                int oh = g.oh(), ow = g.ow();
+                int grain = Math.max((PIXEL_GRAIN + ow - 1) / ow, (oh + limit - 1) / limit);
+                chunks = Parallel.chunkCount(oh, grain);
+                part = new float[chunks * per];
+                Parallel.forChunks(oh, grain, (chunk, from, to) ->
+                        slideRows(g, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per));
+            } else {
+                int grain = Math.max(PIXEL_GRAIN, (pixels + limit - 1) / limit);
+                chunks = Parallel.chunkCount(pixels, grain);
+                part = new float[chunks * per];
+                Parallel.forChunks(pixels, grain, (chunk, from, to) ->
+                        gradPixels(g, t, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per));
+            }
         }
         addPartials(part, chunks, wsize, oc, dw, dwOff, dBias, dBiasOff);
     }
 
     /**
-     * Lays one image's {@code dy} [oh, ow, oc] out as the sliding stream reads it: two zero pixels, then
-     * each row followed by two zero pixels, {@code (2 + oh·(ow + 2))·oc} floats. O(output).
+     * Adds the weight and bias gradients of output rows {@code [from, to)} of one image into the partial at
+     * {@code pOff} ([kh, kw, icg, oc] then [oc]); the image's (padded) input starts at {@code base} with
+     * rows {@code rowStride} floats apart, and {@code dyImg} is its {@code dy}.
      */
-    private static void padGradRows(Conv2dGeometry g, float[] dy, int dyImg, float[] dst) {
-        int oc = g.oc(), rowLen = g.ow() * oc, stride = rowLen + 2 * oc;
-        Arrays.fill(dst, 0, 2 * oc, 0f);
-        for (int r = 0; r < g.oh(); r++) {
-            int d = 2 * oc + r * stride;
-            System.arraycopy(dy, dyImg + r * rowLen, dst, d, rowLen);
-            Arrays.fill(dst, d + rowLen, d + stride, 0f);
-        }
-    }
-
-    /**
-     * Adds the weight and bias gradients of stream positions {@code [from, to)} of one image into the
-     * partial at {@code pOff}: position {@code s} is padded input pixel {@code s} of kernel row 0 (rows of
-     * {@code ow + 2} pixels), and {@code dyp} is that image's {@link #padGradRows} layout.
-     */
-    private static void slidePixels(Conv2dGeometry g, int rowStride, float[] x, int base, float[] dyp,
-                                    int from, int to, float[] part, int pOff) {
-        int oc = g.oc(), icg = g.icg(), ocg = g.ocg(), c = g.c(), count = to - from;
-        int tapStride = icg * oc, rowTaps = 3 * tapStride, dyFrom = (2 + from) * oc;
-        sumRows(dyp, dyFrom, count, oc, part, pOff + g.weightSize());
+    private static void slideRows(Conv2dGeometry g, int rowStride, float[] x, int base, int from, int to,
+                                  float[] dy, int dyImg, float[] part, int pOff) {
+        int oc = g.oc(), icg = g.icg(), ocg = g.ocg(), c = g.c(), ow = g.ow(), rows = to - from;
+        int tapStride = icg * oc, dyRow = ow * oc, dyFrom = dyImg + from * dyRow;
+        sumRows(dy, dyFrom, rows * ow, oc, part, pOff + g.weightSize());
         for (int grp = 0; grp < g.groups(); grp++) {
             for (int i = 0; i < g.kh(); i++) {
-                int xs = base + i * g.dilationH() * rowStride + from * c + grp * icg;
-                int wr = pOff + i * rowTaps + grp * ocg;
+                int xs = base + (from + i * g.dilationH()) * rowStride + grp * icg;
+                int wr = pOff + i * 3 * tapStride + grp * ocg;
                 for (int o = 0; o < ocg; o += L) {
                     VectorMask<Float> m = F.indexInRange(o, ocg);
                     int dyo = dyFrom + grp * ocg + o;
                     int ci = 0;
                     for (; ci + 8 <= icg; ci += 8) {
-                        DirectConvKernels.gradWeightSlide3x8(x, xs + ci, c, dyp, dyo, oc, count,
+                        DirectConvKernels.gradWeightSlide3x8(x, xs + ci, rowStride, c, dy, dyo, dyRow, oc, rows, ow,
                                 part, wr + ci * oc + o, oc, tapStride, m);
                     }
                     for (; ci < icg; ci++) {
-                        DirectConvKernels.gradWeightSlide3x1(x, xs + ci, c, dyp, dyo, oc, count,
+                        DirectConvKernels.gradWeightSlide3x1(x, xs + ci, rowStride, c, dy, dyo, dyRow, oc, rows, ow,
                                 part, wr + ci * oc + o, tapStride, m);
                     }
                 }
