@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 2 weight loads and 6 broadcasts feed 12 FMAs, so the FMA units, not the load ports, bound it) and
  * 8 × 1 vector (for the last, possibly partial, vector of channels: with 16 channels in one 512-bit
  * vector this is the whole layer, so it still keeps 8 independent FMA chains in flight). Single-pixel /
- * single-channel kernels handle tails.
+ * single-channel kernels handle tails. Stride-1 three-column weight gradients use the sliding tiles
+ * ({@link #gradWeightSlide3x8}), which feed all three taps of a kernel row from one broadcast.
  *
  * <p>Input addressing: each pixel's top-left tap is given as an offset into an input array whose rows are
  * {@code rowStride} floats apart (a zero-padded copy, or the input itself when there is no padding); tap
