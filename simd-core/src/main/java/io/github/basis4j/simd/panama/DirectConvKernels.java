@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 2 weight loads and 6 broadcasts feed 12 FMAs, so the FMA units, not the load ports, bound it) and
  * 8 × 1 vector (for the last, possibly partial, vector of channels: with 16 channels in one 512-bit
  * vector this is the whole layer, so it still keeps 8 independent FMA chains in flight). Single-pixel /
- * single-channel kernels handle tails.
+ * single-channel kernels handle tails. Stride-1 three-column weight gradients use the sliding tiles
+ * ({@link #gradWeightSlide3x8}), which feed all three taps of a kernel row from one broadcast.
  *
  * <p>Input addressing: each pixel's top-left tap is given as an offset into an input array whose rows are
  * {@code rowStride} floats apart (a zero-padded copy, or the input itself when there is no padding); tap
@@ -363,5 +364,235 @@ final class DirectConvKernels {
         }
         if (t < count) a0 = FloatVector.broadcast(F, x[xb[t] + xd]).fma(FloatVector.fromArray(F, dy, dyOff + t * ldy, m), a0);
         a0.add(a1).intoArray(dw, dwOff, m);
+    }
+
+    /**
+     * Sliding weight-gradient tile of a stride-1, three-column kernel, for eight consecutive input channels ×
+     * the three taps of one kernel row × one vector of output channels ({@code m} selects the live lanes):
+     * {@code dw[dwOff + j·tapStride + r·ldw] += Σ_{row, q} x[xOff + row·xRowStride + (q + j)·xStep + r] ·
+     * dy[dyOff + row·dyRowStride + q·ldy]} over {@code row < rows}, output columns {@code q < ow}, taps
+     * {@code j < 3}, channels {@code r < 8}.
+     *
+     * <p>Why it slides: with stride 1, input column {@code u} of a row meets output column {@code u − j}
+     * through tap {@code j}, so walking the {@code ow + 2} input columns each broadcast input value feeds all
+     * three taps: per column one {@code dy} load (the two previous ones stay in registers) and eight
+     * broadcasts feed 24 FMAs, where the one-tap tiles do 8 FMAs per nine loads. The first two and last two
+     * columns of a row are peeled, so no FMA reads a missing {@code dy}. The 24 accumulators, the three
+     * {@code dy} vectors and a broadcast fit AVX-512's 32 registers. Needs {@code ow ≥ 2}.
+     */
+    static void gradWeightSlide3x8(float[] x, int xOff, int xRowStride, int xStep, float[] dy, int dyOff,
+                                   int dyRowStride, int ldy, int rows, int ow, float[] dw, int dwOff, int ldw,
+                                   int tapStride, VectorMask<Float> m) {
+        FloatVector a00 = FloatVector.fromArray(F, dw, dwOff, m);
+        FloatVector a01 = FloatVector.fromArray(F, dw, dwOff + 1 * ldw, m);
+        FloatVector a02 = FloatVector.fromArray(F, dw, dwOff + 2 * ldw, m);
+        FloatVector a03 = FloatVector.fromArray(F, dw, dwOff + 3 * ldw, m);
+        FloatVector a04 = FloatVector.fromArray(F, dw, dwOff + 4 * ldw, m);
+        FloatVector a05 = FloatVector.fromArray(F, dw, dwOff + 5 * ldw, m);
+        FloatVector a06 = FloatVector.fromArray(F, dw, dwOff + 6 * ldw, m);
+        FloatVector a07 = FloatVector.fromArray(F, dw, dwOff + 7 * ldw, m);
+        FloatVector a10 = FloatVector.fromArray(F, dw, dwOff + tapStride, m);
+        FloatVector a11 = FloatVector.fromArray(F, dw, dwOff + tapStride + 1 * ldw, m);
+        FloatVector a12 = FloatVector.fromArray(F, dw, dwOff + tapStride + 2 * ldw, m);
+        FloatVector a13 = FloatVector.fromArray(F, dw, dwOff + tapStride + 3 * ldw, m);
+        FloatVector a14 = FloatVector.fromArray(F, dw, dwOff + tapStride + 4 * ldw, m);
+        FloatVector a15 = FloatVector.fromArray(F, dw, dwOff + tapStride + 5 * ldw, m);
+        FloatVector a16 = FloatVector.fromArray(F, dw, dwOff + tapStride + 6 * ldw, m);
+        FloatVector a17 = FloatVector.fromArray(F, dw, dwOff + tapStride + 7 * ldw, m);
+        FloatVector a20 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride, m);
+        FloatVector a21 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride + 1 * ldw, m);
+        FloatVector a22 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride + 2 * ldw, m);
+        FloatVector a23 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride + 3 * ldw, m);
+        FloatVector a24 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride + 4 * ldw, m);
+        FloatVector a25 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride + 5 * ldw, m);
+        FloatVector a26 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride + 6 * ldw, m);
+        FloatVector a27 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride + 7 * ldw, m);
+        for (int row = 0; row < rows; row++) {
+            int e = xOff + row * xRowStride, yo = dyOff + row * dyRowStride;
+            // Column 0 meets only tap 0; column 1 taps 0 and 1.
+            FloatVector d0 = FloatVector.fromArray(F, dy, yo, m), v;
+            v = FloatVector.broadcast(F, x[e]);
+            a00 = v.fma(d0, a00);
+            v = FloatVector.broadcast(F, x[e + 1]);
+            a01 = v.fma(d0, a01);
+            v = FloatVector.broadcast(F, x[e + 2]);
+            a02 = v.fma(d0, a02);
+            v = FloatVector.broadcast(F, x[e + 3]);
+            a03 = v.fma(d0, a03);
+            v = FloatVector.broadcast(F, x[e + 4]);
+            a04 = v.fma(d0, a04);
+            v = FloatVector.broadcast(F, x[e + 5]);
+            a05 = v.fma(d0, a05);
+            v = FloatVector.broadcast(F, x[e + 6]);
+            a06 = v.fma(d0, a06);
+            v = FloatVector.broadcast(F, x[e + 7]);
+            a07 = v.fma(d0, a07);
+            e += xStep;
+            FloatVector d1 = d0;
+            d0 = FloatVector.fromArray(F, dy, yo + ldy, m);
+            v = FloatVector.broadcast(F, x[e]);
+            a00 = v.fma(d0, a00);
+            a10 = v.fma(d1, a10);
+            v = FloatVector.broadcast(F, x[e + 1]);
+            a01 = v.fma(d0, a01);
+            a11 = v.fma(d1, a11);
+            v = FloatVector.broadcast(F, x[e + 2]);
+            a02 = v.fma(d0, a02);
+            a12 = v.fma(d1, a12);
+            v = FloatVector.broadcast(F, x[e + 3]);
+            a03 = v.fma(d0, a03);
+            a13 = v.fma(d1, a13);
+            v = FloatVector.broadcast(F, x[e + 4]);
+            a04 = v.fma(d0, a04);
+            a14 = v.fma(d1, a14);
+            v = FloatVector.broadcast(F, x[e + 5]);
+            a05 = v.fma(d0, a05);
+            a15 = v.fma(d1, a15);
+            v = FloatVector.broadcast(F, x[e + 6]);
+            a06 = v.fma(d0, a06);
+            a16 = v.fma(d1, a16);
+            v = FloatVector.broadcast(F, x[e + 7]);
+            a07 = v.fma(d0, a07);
+            a17 = v.fma(d1, a17);
+            for (int q = 2; q < ow; q++) {
+                e += xStep;
+                FloatVector d2 = d1;
+                d1 = d0;
+                d0 = FloatVector.fromArray(F, dy, yo + q * ldy, m);
+                v = FloatVector.broadcast(F, x[e]);
+                a00 = v.fma(d0, a00);
+                a10 = v.fma(d1, a10);
+                a20 = v.fma(d2, a20);
+                v = FloatVector.broadcast(F, x[e + 1]);
+                a01 = v.fma(d0, a01);
+                a11 = v.fma(d1, a11);
+                a21 = v.fma(d2, a21);
+                v = FloatVector.broadcast(F, x[e + 2]);
+                a02 = v.fma(d0, a02);
+                a12 = v.fma(d1, a12);
+                a22 = v.fma(d2, a22);
+                v = FloatVector.broadcast(F, x[e + 3]);
+                a03 = v.fma(d0, a03);
+                a13 = v.fma(d1, a13);
+                a23 = v.fma(d2, a23);
+                v = FloatVector.broadcast(F, x[e + 4]);
+                a04 = v.fma(d0, a04);
+                a14 = v.fma(d1, a14);
+                a24 = v.fma(d2, a24);
+                v = FloatVector.broadcast(F, x[e + 5]);
+                a05 = v.fma(d0, a05);
+                a15 = v.fma(d1, a15);
+                a25 = v.fma(d2, a25);
+                v = FloatVector.broadcast(F, x[e + 6]);
+                a06 = v.fma(d0, a06);
+                a16 = v.fma(d1, a16);
+                a26 = v.fma(d2, a26);
+                v = FloatVector.broadcast(F, x[e + 7]);
+                a07 = v.fma(d0, a07);
+                a17 = v.fma(d1, a17);
+                a27 = v.fma(d2, a27);
+            }
+            // Column ow meets taps 1 and 2 (output columns ow − 1, ow − 2), column ow + 1 only tap 2.
+            e += xStep;
+            v = FloatVector.broadcast(F, x[e]);
+            a10 = v.fma(d0, a10);
+            a20 = v.fma(d1, a20);
+            v = FloatVector.broadcast(F, x[e + 1]);
+            a11 = v.fma(d0, a11);
+            a21 = v.fma(d1, a21);
+            v = FloatVector.broadcast(F, x[e + 2]);
+            a12 = v.fma(d0, a12);
+            a22 = v.fma(d1, a22);
+            v = FloatVector.broadcast(F, x[e + 3]);
+            a13 = v.fma(d0, a13);
+            a23 = v.fma(d1, a23);
+            v = FloatVector.broadcast(F, x[e + 4]);
+            a14 = v.fma(d0, a14);
+            a24 = v.fma(d1, a24);
+            v = FloatVector.broadcast(F, x[e + 5]);
+            a15 = v.fma(d0, a15);
+            a25 = v.fma(d1, a25);
+            v = FloatVector.broadcast(F, x[e + 6]);
+            a16 = v.fma(d0, a16);
+            a26 = v.fma(d1, a26);
+            v = FloatVector.broadcast(F, x[e + 7]);
+            a17 = v.fma(d0, a17);
+            a27 = v.fma(d1, a27);
+            e += xStep;
+            a20 = FloatVector.broadcast(F, x[e]).fma(d0, a20);
+            a21 = FloatVector.broadcast(F, x[e + 1]).fma(d0, a21);
+            a22 = FloatVector.broadcast(F, x[e + 2]).fma(d0, a22);
+            a23 = FloatVector.broadcast(F, x[e + 3]).fma(d0, a23);
+            a24 = FloatVector.broadcast(F, x[e + 4]).fma(d0, a24);
+            a25 = FloatVector.broadcast(F, x[e + 5]).fma(d0, a25);
+            a26 = FloatVector.broadcast(F, x[e + 6]).fma(d0, a26);
+            a27 = FloatVector.broadcast(F, x[e + 7]).fma(d0, a27);
+        }
+        a00.intoArray(dw, dwOff, m);
+        a01.intoArray(dw, dwOff + 1 * ldw, m);
+        a02.intoArray(dw, dwOff + 2 * ldw, m);
+        a03.intoArray(dw, dwOff + 3 * ldw, m);
+        a04.intoArray(dw, dwOff + 4 * ldw, m);
+        a05.intoArray(dw, dwOff + 5 * ldw, m);
+        a06.intoArray(dw, dwOff + 6 * ldw, m);
+        a07.intoArray(dw, dwOff + 7 * ldw, m);
+        a10.intoArray(dw, dwOff + tapStride, m);
+        a11.intoArray(dw, dwOff + tapStride + 1 * ldw, m);
+        a12.intoArray(dw, dwOff + tapStride + 2 * ldw, m);
+        a13.intoArray(dw, dwOff + tapStride + 3 * ldw, m);
+        a14.intoArray(dw, dwOff + tapStride + 4 * ldw, m);
+        a15.intoArray(dw, dwOff + tapStride + 5 * ldw, m);
+        a16.intoArray(dw, dwOff + tapStride + 6 * ldw, m);
+        a17.intoArray(dw, dwOff + tapStride + 7 * ldw, m);
+        a20.intoArray(dw, dwOff + 2 * tapStride, m);
+        a21.intoArray(dw, dwOff + 2 * tapStride + 1 * ldw, m);
+        a22.intoArray(dw, dwOff + 2 * tapStride + 2 * ldw, m);
+        a23.intoArray(dw, dwOff + 2 * tapStride + 3 * ldw, m);
+        a24.intoArray(dw, dwOff + 2 * tapStride + 4 * ldw, m);
+        a25.intoArray(dw, dwOff + 2 * tapStride + 5 * ldw, m);
+        a26.intoArray(dw, dwOff + 2 * tapStride + 6 * ldw, m);
+        a27.intoArray(dw, dwOff + 2 * tapStride + 7 * ldw, m);
+    }
+
+    /** One input channel of {@link #gradWeightSlide3x8}: the channel tails. Needs {@code ow ≥ 2}. */
+    static void gradWeightSlide3x1(float[] x, int xOff, int xRowStride, int xStep, float[] dy, int dyOff,
+                                   int dyRowStride, int ldy, int rows, int ow, float[] dw, int dwOff,
+                                   int tapStride, VectorMask<Float> m) {
+        FloatVector a0 = FloatVector.fromArray(F, dw, dwOff, m);
+        FloatVector a1 = FloatVector.fromArray(F, dw, dwOff + tapStride, m);
+        FloatVector a2 = FloatVector.fromArray(F, dw, dwOff + 2 * tapStride, m);
+        for (int row = 0; row < rows; row++) {
+            int e = xOff + row * xRowStride, yo = dyOff + row * dyRowStride;
+            // Column 0 meets only tap 0; column 1 taps 0 and 1.
+            FloatVector d0 = FloatVector.fromArray(F, dy, yo, m), v;
+            v = FloatVector.broadcast(F, x[e]);
+            a0 = v.fma(d0, a0);
+            e += xStep;
+            FloatVector d1 = d0;
+            d0 = FloatVector.fromArray(F, dy, yo + ldy, m);
+            v = FloatVector.broadcast(F, x[e]);
+            a0 = v.fma(d0, a0);
+            a1 = v.fma(d1, a1);
+            for (int q = 2; q < ow; q++) {
+                e += xStep;
+                FloatVector d2 = d1;
+                d1 = d0;
+                d0 = FloatVector.fromArray(F, dy, yo + q * ldy, m);
+                v = FloatVector.broadcast(F, x[e]);
+                a0 = v.fma(d0, a0);
+                a1 = v.fma(d1, a1);
+                a2 = v.fma(d2, a2);
+            }
+            // Column ow meets taps 1 and 2 (output columns ow − 1, ow − 2), column ow + 1 only tap 2.
+            e += xStep;
+            v = FloatVector.broadcast(F, x[e]);
+            a1 = v.fma(d0, a1);
+            a2 = v.fma(d1, a2);
+            e += xStep;
+            a2 = FloatVector.broadcast(F, x[e]).fma(d0, a2);
+        }
+        a0.intoArray(dw, dwOff, m);
+        a1.intoArray(dw, dwOff + tapStride, m);
+        a2.intoArray(dw, dwOff + 2 * tapStride, m);
     }
 }

@@ -87,6 +87,15 @@ class ConvKernelsParityTest {
         cases.add(ConvCase.of(1, 19, 21, 20, 20, 7, 1, 6, 2, 20));
         cases.add(ConvCase.of(2, 18, 18, 16, 16, 5, 1, 2, 1, 16));
         cases.add(new ConvCase(1, 18, 20, 9, 9, 3, 7, 1, 1, 1, 3, 1, 1, 9));
+        // Sliding weight gradient (stride 1, three columns): a 5-row kernel of dilation 2 over the unpadded
+        // input with 8-channel tiles, a channel tail and a masked vector; groups with padding beyond the
+        // kernel's reach; one image whose rows span several chunks; two output columns (nothing between
+        // the peeled ends) and one (too narrow to slide).
+        cases.add(new ConvCase(1, 13, 10, 17, 33, 5, 3, 1, 1, 0, 0, 2, 1, 1));
+        cases.add(ConvCase.of(3, 7, 5, 24, 20, 3, 1, 2, 1, 2));
+        cases.add(ConvCase.of(1, 30, 30, 9, 19, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(2, 5, 2, 17, 16, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(2, 5, 1, 9, 17, 3, 1, 1, 1, 1));
         return cases;
     }
 
@@ -131,6 +140,7 @@ class ConvKernelsParityTest {
         List<ConvCase> cases = List.of(
                 ConvCase.of(1, 20, 20, 12, 40, 3, 1, 1, 1, 1),      // single image: pixel chunks, partials per chunk
                 ConvCase.of(5, 9, 9, 16, 16, 3, 1, 1, 1, 1),        // image chunks
+                ConvCase.of(1, 30, 30, 16, 16, 3, 1, 1, 1, 1),      // sliding weight gradient: row chunks
                 ConvCase.of(3, 9, 9, 16, 24, 3, 2, 1, 1, 2),        // stride 2: col2im backward
                 ConvCase.of(2, 20, 20, 16, 32, 1, 1, 0, 1, 1),      // pointwise: GEMM
                 ConvCase.of(1, 30, 30, 40, 40, 7, 1, 3, 1, 40),     // depthwise, many row chunks
