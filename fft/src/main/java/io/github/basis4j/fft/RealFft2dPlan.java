@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * own pool, never touching its global thread settings) is the second engine; the planner chooses it
  * by a fixed rule ({@link #chooseEngine}) for one- or two-channel power-of-two planes.
  *
- * <p><b>Threading.</b> Work items are (n, row) for row transforms and (n, strip of adjacent columns)
- * for column transforms, split by {@link Parallel} into chunks that depend on the problem size only.
+ * <p><b>Threading.</b> A batch is split by sample: each chunk transforms whole samples, rows then
+ * columns on one thread. A single sample is split into (row) items for row transforms and (strip of
+ * adjacent columns) items for column transforms. Chunks depend on the problem size only.
  * Each item's arithmetic is the same however items are grouped, so any thread count gives identical
  * bits. Scratch comes from a per-thread {@link Workspace}, once per chunk.
  */
@@ -53,8 +54,6 @@ public final class RealFft2dPlan {
         JTRANSFORMS
     }
 
-    /** Target floats of spectrum per block of samples transformed rows-then-columns (2 MB). */
-    private static final int BLOCK_FLOATS = 512 * 1024;
     /** Target floats of row data per chunk: enough work to amortise a task, small enough to balance. */
     private static final int ROW_FLOATS_PER_CHUNK = 16 * 1024;
     /** Target floats per column strip: the strip and its two ping-pong buffers stay well inside L2. */
@@ -242,21 +241,30 @@ public final class RealFft2dPlan {
             }
             return;
         }
-        // Samples go in blocks of about a cache's worth, rows then columns per block, so the column
-        // passes find the rows' output still in cache (one [56, 56, 128] spectrum is 1.6 MB).
-        int block = (int) Math.max(1, Math.min(n, BLOCK_FLOATS / complexSize()));
-        for (int first = 0; first < n; first += block) {
-            int count = Math.min(block, n - first);
-            if (direction == Direction.REAL_TO_COMPLEX) {
-                int x = Math.toIntExact(inOff + first * realSize()), spec = Math.toIntExact(outOff + first * complexSize());
-                forwardRows(k, in, x, out, spec, count, edgeScale, midScale);
-                columns(k, out, spec, out, spec, count);
-            } else {
-                int spec = Math.toIntExact(inOff + first * complexSize()), x = Math.toIntExact(outOff + first * realSize());
-                float[] spectrum = Workspace.intermediate(Math.toIntExact(count * complexSize()));
-                columns(k, in, spec, spectrum, 0, count);
-                inverseRows(k, spectrum, out, x, count, edgeScale, midScale);
-            }
+        if (n > 1) {
+            // A batch: one sample per chunk, rows and columns of a sample on one thread, so the column
+            // pass reads the rows' output from its own core's cache. The per-sample loops nested below
+            // run inline on the worker. Chunks depend on n alone, so every thread count gives the same bits.
+            Parallel.forChunks(n, 1, (chunk, from, to) -> {
+                for (int s = from; s < to; s++) executeSamples(k, in, inOff, out, outOff, s, 1, edgeScale, midScale);
+            });
+            return;
+        }
+        executeSamples(k, in, inOff, out, outOff, 0, 1, edgeScale, midScale);
+    }
+
+    /** Transforms samples {@code [first, first + count)}: rows then columns (forward), or the reverse. */
+    private void executeSamples(FftKernels k, float[] in, int inOff, float[] out, int outOff, int first, int count,
+                                float edgeScale, float midScale) {
+        if (direction == Direction.REAL_TO_COMPLEX) {
+            int x = Math.toIntExact(inOff + (long) first * realSize()), spec = Math.toIntExact(outOff + (long) first * complexSize());
+            forwardRows(k, in, x, out, spec, count, edgeScale, midScale);
+            columns(k, out, spec, out, spec, count);
+        } else {
+            int spec = Math.toIntExact(inOff + (long) first * complexSize()), x = Math.toIntExact(outOff + (long) first * realSize());
+            float[] spectrum = Workspace.intermediate(Math.toIntExact(count * complexSize()));
+            columns(k, in, spec, spectrum, 0, count);
+            inverseRows(k, spectrum, out, x, count, edgeScale, midScale);
         }
     }
 
