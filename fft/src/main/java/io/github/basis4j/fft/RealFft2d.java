@@ -150,9 +150,10 @@ public final class RealFft2d {
         // Each non-edge bin of the half spectrum stands for two bins of the full one, and c2r counts
         // it twice; the adjoint of the half-spectrum map counts it once, hence the ½.
         double s = norm.forwardScale((long) h * w);
-        float[] tmp = new float[Math.toIntExact(n * plan.realSize())];
+        int len = Math.toIntExact(n * plan.realSize());
+        float[] tmp = Workspace.gradient(len);
         plan.execute(k, gradSpectrum, gradSpectrumOff, tmp, 0, n, (float) s, (float) (0.5 * s));
-        addInto(tmp, gradX, gradXOff);
+        addInto(tmp, len, gradX, gradXOff);
     }
 
     static void irfft2Backward(FftKernels k, float[] gradY, int gradYOff, float[] gradSpectrum, int gradSpectrumOff,
@@ -162,16 +163,17 @@ public final class RealFft2d {
         checkArray("irfft2Backward", "gradSpectrum", gradSpectrum, gradSpectrumOff, n * plan.complexSize());
         // c2r reads every non-edge bin twice (once as itself, once as its conjugate mirror).
         double s = norm.inverseScale((long) h * w);
-        float[] tmp = new float[Math.toIntExact(n * plan.complexSize())];
+        int len = Math.toIntExact(n * plan.complexSize());
+        float[] tmp = Workspace.gradient(len);
         plan.execute(k, gradY, gradYOff, tmp, 0, n, (float) s, (float) (2 * s));
-        addInto(tmp, gradSpectrum, gradSpectrumOff);
+        addInto(tmp, len, gradSpectrum, gradSpectrumOff);
     }
 
     /** Elements added per chunk when accumulating a gradient. */
     private static final int ADD_GRAIN = 1 << 16;
 
-    private static void addInto(float[] src, float[] dst, int dstOff) {
-        Parallel.forRange(src.length, ADD_GRAIN, (from, to) -> {
+    private static void addInto(float[] src, int len, float[] dst, int dstOff) {
+        Parallel.forRange(len, ADD_GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) dst[dstOff + i] += src[i];
         });
     }

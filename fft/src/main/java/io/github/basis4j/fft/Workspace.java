@@ -13,6 +13,7 @@ package io.github.basis4j.fft;
 final class Workspace {
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> INTERMEDIATE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> GRADIENT = ThreadLocal.withInitial(() -> new float[0]);
 
     private Workspace() {
     }
@@ -39,6 +40,21 @@ final class Workspace {
         if (a.length < floats) {
             a = new float[floats];
             INTERMEDIATE.set(a);
+        }
+        return a;
+    }
+
+    /**
+     * The calling thread's array for a backward pass's transformed gradient before it is added into the
+     * caller's buffer, at least {@code floats} long. Its own slot: the transform it receives uses
+     * {@link #get} and {@link #intermediate} inside. Kept for the next call, so a backward pass neither
+     * allocates nor zeroes a batch-sized array on one thread each time (that serial cost capped scaling).
+     */
+    static float[] gradient(int floats) {
+        float[] a = GRADIENT.get();
+        if (a.length < floats) {
+            a = new float[floats];
+            GRADIENT.set(a);
         }
         return a;
     }
