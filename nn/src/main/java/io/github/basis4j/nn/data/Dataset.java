@@ -27,4 +27,36 @@ public interface Dataset {
     default int numClasses() {
         return classNames().size();
     }
+
+    /**
+     * A view of the first {@code n} samples (quick runs on a slice; the standard datasets' files already
+     * mix their classes, so a leading slice is a fair sample). {@code n} must be in {@code [0, size()]}.
+     */
+    default Dataset first(int n) {
+        Dataset base = this;
+        if (n < 0 || n > base.size()) {
+            throw new IllegalArgumentException("Dataset.first: n must be in [0, " + base.size() + "], got " + n);
+        }
+        return new Dataset() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public Image image(int i) {
+                return base.image(i);
+            }
+
+            @Override
+            public int label(int i) {
+                return base.label(i);
+            }
+
+            @Override
+            public List<String> classNames() {
+                return base.classNames();
+            }
+        };
+    }
 }

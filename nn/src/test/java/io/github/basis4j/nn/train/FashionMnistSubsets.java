@@ -3,12 +3,10 @@ package io.github.basis4j.nn.train;
 import io.github.basis4j.nn.data.ByteImageDataset;
 import io.github.basis4j.nn.data.Dataset;
 import io.github.basis4j.nn.data.FashionMnist;
-import io.github.basis4j.nn.data.Image;
 import io.github.basis4j.nn.data.Split;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The real Fashion-MNIST files ({@link FashionMnist#locate}: Debian's {@code dataset-fashion-mnist}), loaded
@@ -36,36 +34,11 @@ final class FashionMnistSubsets {
 
     /** The first {@code n} training images (the file's order is already mixed across classes). */
     static Dataset train(int n) {
-        return firstN(Holder.TRAIN, n);
+        return Holder.TRAIN.first(n);
     }
 
     /** The first {@code n} test images. */
     static Dataset test(int n) {
-        return firstN(Holder.TEST, n);
-    }
-
-    static Dataset firstN(Dataset base, int n) {
-        if (n > base.size()) throw new IllegalArgumentException("firstN: " + n + " > " + base.size());
-        return new Dataset() {
-            @Override
-            public int size() {
-                return n;
-            }
-
-            @Override
-            public Image image(int i) {
-                return base.image(i);
-            }
-
-            @Override
-            public int label(int i) {
-                return base.label(i);
-            }
-
-            @Override
-            public List<String> classNames() {
-                return base.classNames();
-            }
-        };
+        return Holder.TEST.first(n);
     }
 }
