@@ -1,5 +1,6 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
 import io.github.basis4j.nn.data.CifarReader;
 import io.github.basis4j.nn.data.ColorMode;
 import io.github.basis4j.nn.data.Dataset;

@@ -1,5 +1,7 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
+import io.github.basis4j.inference.Preprocessing;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.ModelRegistry;
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
