@@ -118,7 +118,8 @@ public final class MetaFormers {
      * Loads a state dict saved at one resolution into a model built for another, as the reference's
      * {@code load_weights}: every {@code complex_weights} entry is resized to the model's filter size by bicubic
      * interpolation with {@code align_corners=True} ({@code resize_complex_weight}), real and imaginary parts as
-     * separate planes; everything else is loaded unchanged.
+     * separate planes; everything else is loaded unchanged (AFNO2D's spectral weights do not depend on the
+     * resolution). Checked against the reference's {@code load_weights} in {@code GoldenTest}.
      *
      * @param model  the target, e.g. built with {@code optImageSize(384)}
      * @param state  the source, e.g. weights trained at 224×224
