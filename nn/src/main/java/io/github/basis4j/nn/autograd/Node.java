@@ -54,6 +54,19 @@ public abstract class Node {
     }
 
     /** The gradient buffer of input {@code i}, allocated zero-filled on first use. */
+    /**
+     * Hands {@code g}, the output gradient this node's {@link #backward} received, to input i as its whole
+     * gradient when that input has none yet (and the shapes agree), and returns true; returns false, changing
+     * nothing, otherwise, and the caller adds into {@link #gradOf} as usual. The graph drops the output's
+     * gradient as soon as this node's backward returns, so nothing else holds it: an op whose input gradient
+     * equals its output gradient, or equals it after masking it in place, passes it on without the zero-filled
+     * buffer and the extra pass that adding into a new one would cost. After a successful call the node must
+     * not write {@code g} again: it now belongs to the input.
+     */
+    protected final boolean adoptGrad(int i, Tensor g) {
+        return inputs[i].adoptGrad(g);
+    }
+
     protected final Tensor gradOf(int i) {
         return inputs[i].gradBuffer();
     }

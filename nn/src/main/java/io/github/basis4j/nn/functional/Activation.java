@@ -29,6 +29,12 @@ public final class Activation {
 
             @Override
             protected void backward(Tensor g) {
+                // x's first gradient is g masked in place (no new buffer); otherwise it is added as usual,
+                // and adding the masked g gives the same, since masking twice changes nothing.
+                if (x.grad() == null) {
+                    Elementwise.reluMask(xv, g, g);
+                    if (adoptGrad(0, g)) return;
+                }
                 Elementwise.reluBackward(xv, g, gradOf(0));
             }
         });

@@ -29,7 +29,9 @@ public final class Arith {
 
             @Override
             protected void backward(Tensor g) {
-                if (needsGrad(0)) Elementwise.axpy(1f, g, gradOf(0));
+                // a takes g itself when it has no gradient yet (a residual branch usually has none); b is
+                // added from g before anyone may write it. With a == b, b's buffer is g and the sum is 2g.
+                if (needsGrad(0) && !adoptGrad(0, g)) Elementwise.axpy(1f, g, gradOf(0));
                 if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
             }
         });

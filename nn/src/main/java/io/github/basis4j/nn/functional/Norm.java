@@ -52,8 +52,15 @@ public final class Norm {
 
                 @Override
                 protected void backward(Tensor g) {
-                    NormStats.batchNormBackward(g, xv, mean, variance, eps, w, needsGrad(0) ? gradOf(0) : null,
-                            needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
+                    Tensor dw = needsGrad(1) ? gradOf(1) : null, db = needsGrad(2) ? gradOf(2) : null;
+                    // x's first gradient (a convolution's output usually has no other consumer) is written
+                    // over g, which this node owns, and handed on: no new zero-filled buffer.
+                    if (needsGrad(0) && x.grad() == null) {
+                        NormStats.batchNormBackwardInPlace(g, xv, mean, variance, eps, w, dw, db);
+                        if (adoptGrad(0, g)) return;
+                        throw new IllegalStateException("batchNorm2d: x " + xv.shape() + " could not take the gradient " + g.shape());
+                    }
+                    NormStats.batchNormBackward(g, xv, mean, variance, eps, w, needsGrad(0) ? gradOf(0) : null, dw, db);
                 }
             });
         }
