@@ -11,6 +11,11 @@ where ratio = our speed / PyTorch's speed (above 1: we are faster). At T > 1 PyT
 its runs at T' <= T, as PERF.md asks: Debian's PyTorch oversubscribes 2 cores at T=2. The table and the raw
 figures are written to benchmarks/results/<date>-<group>.md and .json (-smoke for --smoke runs).
 
+The models group (ModelBench, OrtModelBench) first has reference_models.py write the reference models' weights
+and ONNX exports to a temporary directory, which every side loads; its table shows images/s instead of GFLOP/s,
+ONNX Runtime as a second reference for inference, and no scalar fallback (minutes per call). After the table it
+runs ModelChecks in JVMs of their own: memory checks under a small -Xmx and op profiles (MEMORY_CHECKS, PROFILES).
+
 Standard library only; compare.sh builds the jar and installs PyTorch before starting this.
 """
 

@@ -110,6 +110,10 @@ def inference_label(s: Dict[str, int]) -> str:
     return f"{model_name(s)} inference b{s['n']}"
 
 
+def fused_label(s: Dict[str, int]) -> str:
+    return f"{model_name(s)} fused inference b{s['n']}"
+
+
 def batch_images(s: Dict[str, int]) -> int:
     return s["n"]
 
@@ -136,6 +140,8 @@ KINDS: Dict[str, Kind] = {
     # models: ModelBench over the models module's networks; OrtModelBench (ONNX Runtime) is a reference.
     "ModelBench.trainStep": Kind("model_train_step", train_label, None, "", batch_images, False),
     "ModelBench.inference": Kind("model_inference", inference_label, None, "", batch_images, False),
+    # Ours through FusedCifarResNet (batch norms folded, bases merged): the same reference twin as inference.
+    "ModelBench.fusedInference": Kind("model_inference", fused_label, None, "", batch_images, False),
 }
 
 # Java benchmarks that are references, not ours: shown in their own column, same kind and shape as ours.
@@ -209,10 +215,11 @@ WORKLOADS = [
     # models: whole networks with the reference's weights (benchmarks/reference_models.py). CIFAR-10 ResNet-32,
     # plain and DoubleShared (shared rank 16, unique rank 1): an SGD training step at batch 128 (cross-entropy,
     # plus the DSFB orthogonality penalty for the shared model), inference at batch 128 and 1, inference also
-    # beside ONNX Runtime on the same weights. DFFormer-S18 and CDFFormer-S18 at 224²: inference at batch 1 and 8.
+    # beside ONNX Runtime on the same weights, and through FusedCifarResNet (folded batch norms, merged bases).
+    # DFFormer-S18 and CDFFormer-S18 at 224²: inference at batch 1 and 8.
     *[Workload("models", "ModelBench.trainStep", f"{m}_n128") for m in _CIFAR_MODELS],
-    *[Workload("models", "ModelBench.inference", f"{m}_n{n}", ("OrtModelBench.inference",))
-      for m in _CIFAR_MODELS for n in (128, 1)],
+    *[Workload("models", f"ModelBench.{method}", f"{m}_n{n}", ("OrtModelBench.inference",))
+      for m in _CIFAR_MODELS for n in (128, 1) for method in ("inference", "fusedInference")],
     *[Workload("models", "ModelBench.inference", f"{m}_r224_n{n}") for m in ("dfformer18", "cdfformer18") for n in (1, 8)],
 ]
 

@@ -1,5 +1,6 @@
 package io.github.basis4j.bench;
 
+import io.github.basis4j.models.dsfb.FusedCifarResNet;
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.simd.Tensor;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * batch, with the reference's weights when the comparison script prepared them ({@link BenchModels}).
  *
  * <p>{@link #inference()} runs the model in eval mode without a tape ({@link NoGrad}), as a deployed model
- * runs; {@link #trainStep()} is one step of train_cifar10.py's loop: zero gradients, forward in training mode,
+ * runs; {@link #fusedInference()} is the CIFAR ResNets' folded inference path; {@link #trainStep()} is one step of train_cifar10.py's loop: zero gradients, forward in training mode,
  * cross-entropy (plus the DSFB orthogonality penalty, λ = 10, for models with shared bases), backward, SGD
  * with momentum 0.9 and weight decay 5e-4. The step changes the weights, as training does; batch statistics
  * keep the activations in range whatever they become.
@@ -55,6 +56,9 @@ public class ModelBench {
     BenchModels.Built model;
     Tensor x;
     BenchModels.Trainer trainer;
+    /** The CIFAR ResNets' inference path with batch norms folded and bases merged, and its logits buffer. */
+    FusedCifarResNet fused;
+    Tensor fusedLogits;
 
     /** Builds the model (with the reference's weights when prepared), checks it against the reference, makes the batch. */
     @Setup(Level.Trial)
@@ -65,7 +69,24 @@ public class ModelBench {
         System.out.println("# basis4j ModelBench " + shape + ": " + model.module().parameterCount() + " parameters, "
                 + (checked ? "reference weights, logits match the reference" : "own initialisation (no reference weights)"));
         x = BenchModels.input(model);
-        if (model.isCifar()) trainer = new BenchModels.Trainer(model);
+        if (model.isCifar()) {
+            model.module().eval();
+            fused = FusedCifarResNet.fuse(model.module());
+            fusedLogits = Tensor.zeros(model.batch(), fused.numClasses());
+            checkFused();
+            trainer = new BenchModels.Trainer(model);
+        }
+    }
+
+    /** The fused network must give the module's eval logits (and so the reference's) on the timed batch. */
+    private void checkFused() {
+        Tensor expected;
+        try (NoGrad ignored = NoGrad.enter()) {
+            expected = model.module().forward(Variable.constant(x)).value().copy();
+        }
+        fusedInference();
+        Verify.close("ModelBench " + shape + ": fused logits against the module's", expected.data(), fusedLogits.data(),
+                BenchModels.LOGIT_TOLERANCE);
     }
 
     /** Eval-mode forward pass without a tape; returns the logits. */
@@ -75,6 +96,18 @@ public class ModelBench {
         try (NoGrad ignored = NoGrad.enter()) {
             return model.module().forward(Variable.constant(x)).value();
         }
+    }
+
+    /**
+     * Inference through {@link FusedCifarResNet} (CIFAR ResNets only): batch norms folded into the convolutions and
+     * each basis/coefficient pair merged where that saves multiply-adds, weights packed once; ONNX Runtime folds
+     * batch norms alike. Returns the logits.
+     */
+    @Benchmark
+    public Tensor fusedInference() {
+        if (fused == null) throw new IllegalStateException("ModelBench.fusedInference: " + shape + " is not a CIFAR ResNet");
+        fused.forward(x, fusedLogits);
+        return fusedLogits;
     }
 
     /** One SGD training step (CIFAR ResNets only); returns the loss. */
