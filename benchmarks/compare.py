@@ -265,9 +265,9 @@ def _check_tables(checks):
     if memory:
         rows = [[f"{c.get('mode', '?')} {c.get('shape', '?')} x{c.get('steps', '?')}", c.get("xmx", "?"),
                  "pass" if c.get("ok") else "FAIL " + str(c.get("error")), _mib(c.get("peak_heap_bytes")),
-                 _mib(c.get("peak_live_bytes")), _mib(c.get("retained_heap_bytes"))] for c in memory]
+                 _mib(c.get("peak_after_gc_bytes")), _mib(c.get("retained_heap_bytes"))] for c in memory]
         tables.append(("Memory (one JVM each; ours with the reference weights when prepared)",
-                       ["run", "heap", "result", "peak before GC", "peak live", "retained"], rows))
+                       ["run", "heap", "result", "peak before GC", "peak after GC", "retained"], rows))
     for c in (c for c in checks if c.get("check") == "profile"):
         title = f"Op profile: {c.get('mode')} {c.get('shape')}, T={c.get('threads')}"
         if "categories" not in c:
@@ -311,8 +311,8 @@ MODEL_NOTES = """\
   ONNX Runtime ms / ours ms; scaling = ours at T=1 / ours at T.
 - Memory: a separate JVM with the given -Xmx runs the steps; pass = no OutOfMemoryError. Peak before GC = the
   largest heap occupancy just before a collection (garbage included: near -Xmx whenever a collection ran); peak
-  live = the largest just after one; retained = after a full collection at the end (weights and caches, in whole
-  G1 regions).
+  after GC = the largest just after one (a young collection leaves old garbage, so this bounds the live set from
+  above); retained = after a full collection at the end (weights and caches, counted in whole G1 regions).
 - Op profile: `io.github.basis4j.nn.profile.OpProfiler` over nn's functional ops after unprofiled warm-up steps;
   forward and backward time per category, "outside ops" = step time not inside any op (optimizer step, module
   glue, allocation). The profiled step is a little slower than the JMH figure (one clock read per op).

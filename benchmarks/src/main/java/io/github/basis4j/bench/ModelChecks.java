@@ -32,8 +32,8 @@ import javax.management.openmbean.CompositeData;
  * <p>Peak heap is the largest heap occupancy seen just before any garbage collection (from the collectors'
  * notifications: the heap only grows between collections) or at the end, so it is what the run needed with
  * garbage not yet collected (a collector lets garbage grow towards -Xmx, so this is near the limit whenever
- * any collection ran); "peak live" is the largest occupancy just after a collection, the most the run held
- * at once; "retained" is the heap after a full collection at the end (the weights and whatever the model
+ * any collection ran); "peak after GC" is the largest occupancy just after a collection (a young collection
+ * leaves old garbage in place, so it bounds from above what the run held at once); "retained" is the heap after a full collection at the end (the weights and whatever the model
  * keeps, counted in whole G1 regions). A run that throws {@link OutOfMemoryError} reports {@code "ok": false}.
  */
 public final class ModelChecks {
@@ -74,13 +74,13 @@ public final class ModelChecks {
     }
 
     private static void memory(String mode, String shape, int steps) {
-        AtomicLong peak = new AtomicLong(), peakLive = new AtomicLong();
+        AtomicLong peak = new AtomicLong(), peakAfterGc = new AtomicLong();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
                 if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) return;
                 GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
                 peak.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageBeforeGc()), Math::max);
-                peakLive.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
+                peakAfterGc.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
             }, null, null);
         }
         long max = Runtime.getRuntime().maxMemory();
@@ -98,9 +98,9 @@ public final class ModelChecks {
         System.gc();
         long retained = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         System.out.printf(Locale.ROOT, "{\"check\": \"memory\", \"mode\": \"%s\", \"shape\": \"%s\", \"steps\": %d, \"ok\": %s, "
-                        + "\"max_heap_bytes\": %d, \"peak_heap_bytes\": %d, \"peak_live_bytes\": %d, \"retained_heap_bytes\": %d, \"parameters\": %d, "
+                        + "\"max_heap_bytes\": %d, \"peak_heap_bytes\": %d, \"peak_after_gc_bytes\": %d, \"retained_heap_bytes\": %d, \"parameters\": %d, "
                         + "\"gc\": \"%s\", \"error\": %s}%n",
-                mode, shape, steps, error == null, max, peak.get(), peakLive.get(), retained, parameters, collectors(),
+                mode, shape, steps, error == null, max, peak.get(), peakAfterGc.get(), retained, parameters, collectors(),
                 error == null ? "null" : "\"" + error.replace("\"", "'") + "\"");
         System.exit(error == null ? 0 : 3);
     }
