@@ -244,8 +244,8 @@ def run_model_checks(args, log_dir):
         with open(os.path.join(log_dir, name + ".log"), "w") as logfile:
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=logfile, text=True)
         lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-        record = json.loads(lines[-1]) if lines else {"check": cmd[cmd.index(PACKAGE + ".ModelChecks") + 1],
-                                                       "shape": cmd[-3], "ok": False,
+        check, mode, shape = cmd[cmd.index(PACKAGE + ".ModelChecks") + 1:][:3]
+        record = json.loads(lines[-1]) if lines else {"check": check, "mode": mode, "shape": shape, "ok": False,
                                                        "error": f"exit {proc.returncode}, no result (see {log_dir})"}
         record.update(extra)
         if proc.returncode != 0 and record.get("ok", True):
@@ -536,7 +536,8 @@ def main():
     torch = {(r["benchmark"], r["shape"], r["threads"]): r["ms"] for r in torch_records if "ms" in r}
     torch_skipped = {(r["benchmark"], r["shape"]): r["skipped"] for r in torch_records if "skipped" in r}
     for why in sorted(set(torch_skipped.values())):
-        model_notes.append("PyTorch rows skipped: " + why)
+        if not any(why in note for note in model_notes):  # a missing checkout is already noted once
+            model_notes.append("PyTorch rows skipped: " + why)
 
     checks = []
     if any(w.group == "models" for w in selected) and not args.no_checks:

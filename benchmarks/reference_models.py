@@ -73,9 +73,10 @@ def checkout(family, given=None):
     return path if os.path.isfile(os.path.join(path, marker)) else None
 
 
-def missing_note(family):
+def missing_note(family, given=None):
     env, default, marker = FAMILIES[family]
-    return (f"reference checkout not found ({marker} under ${env} or {default}); "
+    tried = given or os.environ.get(env) or default
+    return (f"reference checkout not found (no {marker} under {tried}; looked at --{family}, ${env}, {default}); "
             f"pass --{family} PATH to ./basis4j bench models")
 
 
@@ -134,7 +135,7 @@ def load_weights(net, directory, key):
     return True
 
 
-def prepare(directory, shapes, paths):
+def prepare(directory, shapes, paths, given=None):
     """Writes the weight (and ONNX) files of every model named in shapes; returns the manifest written."""
     sys.path.insert(0, FIXTURES)
     from safetensors_io import save  # noqa: E402
@@ -150,7 +151,7 @@ def prepare(directory, shapes, paths):
             continue
         done.add(key)
         if paths.get(family) is None:
-            manifest["missing"][key] = missing_note(family)
+            manifest["missing"][key] = missing_note(family, (given or {}).get(family))
             continue
         net = build(key, sizes, paths[family])
         save(net.state_dict(), weight_file(directory, key), {"generator": "benchmarks/reference_models.py", "seed": SEED,
@@ -191,7 +192,7 @@ def main():
     torch.set_num_threads(1)
     paths = {"netrl2": checkout("netrl2", args.netrl2), "dfformer": checkout("dfformer", args.dfformer)}
     shapes = sorted({w.shape for w in workloads.select("models", args.only)})
-    manifest = prepare(args.directory, shapes, paths)
+    manifest = prepare(args.directory, shapes, paths, {"netrl2": args.netrl2, "dfformer": args.dfformer})
     print(json.dumps(manifest))
 
 

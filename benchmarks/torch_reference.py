@@ -107,7 +107,7 @@ class Skipped(Exception):
 
 
 # Set by main: the weight files of reference_models.py prepare, and the reference checkouts.
-MODEL_SETUP = {"weights": None, "paths": {}}
+MODEL_SETUP = {"weights": None, "paths": {}, "given": {}}
 # train_cifar10.py's settings: SGD lr 0.1, momentum 0.9, weight decay 5e-4; --lambdaR 10 for the DSFB penalty.
 SGD_LR, SGD_MOMENTUM, SGD_WEIGHT_DECAY, DSFB_LAMBDA = 0.1, 0.9, 5e-4, 10.0
 
@@ -118,7 +118,7 @@ def _reference_model(s):
     family = reference_models.MODELS[key][0]
     path = MODEL_SETUP["paths"].get(family)
     if path is None:
-        raise Skipped(reference_models.missing_note(family))
+        raise Skipped(reference_models.missing_note(family, MODEL_SETUP["given"].get(family)))
     net = reference_models.build(key, s, path)
     if not reference_models.load_weights(net, MODEL_SETUP["weights"], key):
         print(f"  PyTorch: no weight file for {key} in {MODEL_SETUP['weights']}; the reference's seeded init is used",
@@ -246,6 +246,7 @@ def main():
     if args.group in ("models", "all"):
         import reference_models
         MODEL_SETUP["weights"] = args.weights
+        MODEL_SETUP["given"] = {f: getattr(args, f) for f in reference_models.FAMILIES}
         MODEL_SETUP["paths"] = {f: reference_models.checkout(f, getattr(args, f)) for f in reference_models.FAMILIES}
     done = {}  # (twin, shape) -> record: two of our workloads with one twin (fused and plain inference) share it
     for w in workloads.select(args.group, args.only):
