@@ -1,5 +1,7 @@
 package io.github.basis4j.nn.autograd;
 
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,6 +17,8 @@ public abstract class Node {
     private final Variable[] inputs;
     /** The variable this node produced; set by {@link Graph#record}, cleared once backward has run. */
     Variable output;
+    /** The op category {@link OpProfiler} timed the forward under, so that backward is counted alike; null when off. */
+    OpCategory profileCategory;
 
     /** A node over {@code inputs}; inputs that do not require gradients are skipped by the graph walk. */
     protected Node(Variable... inputs) {
