@@ -287,8 +287,14 @@ public final class RealFft2dPlan {
         }
     }
 
-    private int rowGrain() {
+    /** Rows per chunk of a row pass (batched engine). */
+    int rowGrain() {
         return (int) Math.max(1, ROW_FLOATS_PER_CHUNK / ((long) w * c));
+    }
+
+    /** Adjacent columns per strip of a column pass (batched engine). */
+    int columnsPerStrip() {
+        return strip;
     }
 
     /** The {@code H} real rows {@code [W, C]} of one sample to half-spectrum rows {@code [Wc, 2, C]}, scaled. */
