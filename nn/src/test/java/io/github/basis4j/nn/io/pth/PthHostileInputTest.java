@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is executed or any large allocation is made.
  */
 class PthHostileInputTest {
+    /** Rounds of random damage per test: enough to reach most refusals, fast enough for every build. */
+    private static final int ROUNDS = Integer.getInteger("basis4j.pthDamageRounds", 1000);
+
     @TempDir
     Path dir;
 
@@ -236,7 +239,7 @@ class PthHostileInputTest {
         byte[] good = Files.readAllBytes(fixture("checkpoint.pth"));
         SplittableRandom rng = new SplittableRandom(8);
         int refusedCount = 0;
-        for (int round = 0; round < 1500; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
             byte[] bad = good.clone();
             if (round % 10 == 0) bad = Arrays.copyOf(bad, rng.nextInt(bad.length));
             int flips = 1 + rng.nextInt(6);
@@ -249,6 +252,28 @@ class PthHostileInputTest {
             }
         }
         assertThat(refusedCount).isGreaterThan(100);
+    }
+
+    /** Random damage to a real pickle inside an intact archive, which reaches deep into the unpickler. */
+    @Test
+    void randomPickleDamageNeverEscapesAsAnotherException() {
+        Map<String, byte[]> e = Crafted.entries(fixture("checkpoint.pth"));
+        byte[] pickle = e.get("checkpoint/data.pkl");
+        SplittableRandom rng = new SplittableRandom(9);
+        int refusedCount = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            byte[] bad = pickle.clone();
+            int flips = 1 + rng.nextInt(4);
+            for (int i = 0; i < flips; i++) bad[rng.nextInt(bad.length)] = (byte) rng.nextInt(256);
+            e.put("checkpoint/data.pkl", bad);
+            try {
+                PthFile f = PthFile.read(Crafted.zip(e));
+                for (String k : f.entries().keySet()) f.tensor(k);
+            } catch (PthException expected) {
+                refusedCount++;
+            }
+        }
+        assertThat(refusedCount).isGreaterThan(ROUNDS / 4);
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
