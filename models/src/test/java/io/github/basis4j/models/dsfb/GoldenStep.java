@@ -29,7 +29,6 @@ final class GoldenStep {
     private static final double LOGIT_RTOL = 1e-4, LOGIT_ATOL = 1e-4;
     /** Per element plus a floor relative to the tensor's largest element (batch norm makes small differences of large terms). */
     private static final double GRAD_RTOL = 1e-3, GRAD_ATOL_OF_MAX = 1e-4;
-    private static final int BATCH = 2;
 
     private final Safetensors.File file;
     private final String dataset;
@@ -51,22 +50,24 @@ final class GoldenStep {
     }
 
     /** The script's input: NCHW element i = sin(0.1·i·i + phase) rounded to float, returned NHWC. */
-    static Tensor formulaInput(int side, double phase) {
-        float[] nchw = new float[BATCH * 3 * side * side];
+    static Tensor formulaInput(int batch, int side, double phase) {
+        float[] nchw = new float[batch * 3 * side * side];
         for (int i = 0; i < nchw.length; i++) nchw[i] = (float) Math.sin(0.1 * i * i + phase);
-        return Tensor.of(nchw, BATCH, 3, side, side).permute(0, 2, 3, 1).copy();
+        return Tensor.of(nchw, batch, 3, side, side).permute(0, 2, 3, 1).copy();
     }
 
     /**
-     * Runs the step on {@code m} (built with the script's ranks) and compares everything the fixture holds for
-     * {@code name}.
+     * Runs the step on {@code m} (built with the script's ranks) on the fixture's input ({@code <name>.input}:
+     * batch and side; {@code <name>.phase}) and compares everything the fixture holds for {@code name}.
      *
      * @return the largest relative error seen over logits, loss and gradients
      */
-    double check(String name, Module m, int side) {
+    double check(String name, Module m) {
         GoldenTest.setFormulaWeights(m);
         double phase = fixture(name + ".phase").get(0);
-        Tensor x = formulaInput(side, phase);
+        Tensor input = fixture(name + ".input");
+        int batch = (int) input.get(0), side = (int) input.get(1);
+        Tensor x = formulaInput(batch, side, phase);
         double worst = 0;
 
         m.eval();
@@ -83,8 +84,8 @@ final class GoldenStep {
         Variable y = m.forward(xv);
         worst = Math.max(worst, compare(name + " train logits", fixture(name + ".train_logits"), y.value(), LOGIT_RTOL, LOGIT_ATOL));
         int classes = y.shape().dim(1);
-        int[] labels = new int[BATCH];
-        for (int n = 0; n < BATCH; n++) labels[n] = (37 * n + 11) % classes;
+        int[] labels = new int[batch];
+        for (int n = 0; n < batch; n++) labels[n] = (37 * n + 11) % classes;
         Variable ce = CrossEntropy.crossEntropy(y, labels);
         Variable reg = DsfbRegularizer.appliesTo(m) ? DsfbRegularizer.of(m).penalty() : null;
         float[] loss = {ce.value().get(0), reg == null ? 0f : reg.value().get(0)};
