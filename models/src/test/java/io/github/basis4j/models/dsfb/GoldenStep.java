@@ -25,7 +25,11 @@ import java.util.Map;
  * {@code (37·n + 11) mod classes}.
  */
 final class GoldenStep {
-    /** As {@link GoldenTest}: the script keeps only cases where PyTorch's float32 is within 1e-4 of float64. */
+    /**
+     * Per element plus a floor of 1e-4 (at least 1e-4 of the largest logit): the script keeps logits whose
+     * conditioning runs stay within 1e-4 of the largest, and training-mode logits of the deep ImageNet models
+     * (batch norms over 8 values) are small differences of large terms, like the gradients.
+     */
     private static final double LOGIT_RTOL = 1e-4, LOGIT_ATOL = 1e-4;
     /** Per element plus a floor relative to the tensor's largest element (batch norm makes small differences of large terms). */
     private static final double GRAD_RTOL = 1e-3, GRAD_ATOL_OF_MAX = 1e-4;
@@ -119,7 +123,9 @@ final class GoldenStep {
     /** Asserts closeness and returns the largest |actual − expected| / max|expected|. */
     private static double compare(String what, Tensor expected, Tensor actual, double rtol, double atol) {
         float[] e = expected.toArray(), a = actual.toArray();
-        Numerics.assertClose(what, e, a, rtol, atol);
+        double largest = 0;
+        for (float v : e) largest = Math.max(largest, Math.abs(v));
+        Numerics.assertClose(what, e, a, rtol, rtol == LOGIT_RTOL ? Math.max(atol, LOGIT_ATOL * largest) : atol);
         double max = 0, err = 0;
         for (int i = 0; i < e.length; i++) {
             max = Math.max(max, Math.abs(e[i]));
