@@ -22,6 +22,7 @@ import java.util.Properties;
  * @param model          the model name
  * @param dataset        the dataset's command-line name
  * @param input          the model input {@code H×W×C}
+ * @param numClasses     classes the model was built with
  * @param parameters     distinct trainable parameters
  * @param epochs         epochs in all
  * @param batchSize      images per step
@@ -36,7 +37,7 @@ import java.util.Properties;
  * @param trainImages    training images per epoch
  * @param testImages     evaluation images (0: none)
  */
-record RunRecord(String model, String dataset, InputSize input, long parameters, int epochs, int batchSize, String optimizer, double lr,
+record RunRecord(String model, String dataset, InputSize input, int numClasses, long parameters, int epochs, int batchSize, String optimizer, double lr,
         String schedule, double warmupEpochs, String augment, double labelSmoothing, OptionalDouble lambda, long seed, int trainImages,
         int testImages) {
     /** The file name in a run's output directory. */
@@ -48,6 +49,7 @@ record RunRecord(String model, String dataset, InputSize input, long parameters,
         m.put("model", model);
         m.put("dataset", dataset);
         m.put("input", input.toString());
+        m.put("num_classes", Integer.toString(numClasses));
         m.put("parameters", Long.toString(parameters));
         m.put("epochs", Integer.toString(epochs));
         m.put("batch_size", Integer.toString(batchSize));
@@ -88,7 +90,7 @@ record RunRecord(String model, String dataset, InputSize input, long parameters,
         try {
             String lambda = get(p, "lambda", file);
             return new RunRecord(get(p, "model", file), get(p, "dataset", file), RunConfig.parseSize(get(p, "input", file)),
-                    Long.parseLong(get(p, "parameters", file)), Integer.parseInt(get(p, "epochs", file)), Integer.parseInt(get(p, "batch_size", file)),
+                    Integer.parseInt(get(p, "num_classes", file)), Long.parseLong(get(p, "parameters", file)), Integer.parseInt(get(p, "epochs", file)), Integer.parseInt(get(p, "batch_size", file)),
                     get(p, "optimizer", file), Double.parseDouble(get(p, "lr", file)), get(p, "schedule", file),
                     Double.parseDouble(get(p, "warmup_epochs", file)), get(p, "augment", file), Double.parseDouble(get(p, "label_smoothing", file)),
                     lambda.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(lambda)), Long.parseLong(get(p, "seed", file)),

@@ -258,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         Files.createDirectories(output);
-        RunRecord record = new RunRecord(model.name(), dataset.cliName(), size, model.module().parameterCount(), epochs, recipe.batchSize(),
+        RunRecord record = new RunRecord(model.name(), dataset.cliName(), size, model.numClasses(), model.module().parameterCount(), epochs, recipe.batchSize(),
                 optimizer.name().toLowerCase(Locale.ROOT), recipe.lr(), schedule.name().toLowerCase(Locale.ROOT), recipe.warmupEpochs(),
                 recipe.augment().cliName(), recipe.labelSmoothing(), model.orthogonality().isPresent() ? OptionalDouble.of(lambdaUsed)
                         : OptionalDouble.empty(), seed, train.size(), test.map(Dataset::size).orElse(0));
