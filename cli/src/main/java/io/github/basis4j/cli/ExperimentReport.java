@@ -17,6 +17,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -27,7 +28,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>Accuracy is the last epoch's on the evaluation set (never the best epoch's, which would select on the
  * test set). The spread is the sample standard deviation over seeds ({@link Spread}), with the range beside
  * it. The gradient-norm curves are the mean over seeds at each step, then a centred moving average over
- * {@value #SMOOTHING_FRACTION_INVERSE}th of the run (per-step norms are noisy), on a log scale.
+ * {@value #SMOOTHING_FRACTION_INVERSE}th of the run (per-step norms are noisy), on a log scale; λ = 0 is dashed.
  */
 final class ExperimentReport {
     /** The moving-average window is the run's step count divided by this. */
@@ -151,6 +152,8 @@ final class ExperimentReport {
                 RunRecord r = e.getValue().get(0).record();
                 XYSeries s = chart.addSeries(r.model() + " " + r.lambdaLabel(), curve[0], curve[1]);
                 s.setMarker(SeriesMarkers.NONE);
+                // λ = 0 dashed beside its model's solid λ line, so each pair reads at a glance.
+                if (r.lambda().orElse(Double.NaN) == 0) s.setLineStyle(SeriesLines.DASH_DASH);
             }
             chart.getStyler().setYAxisLogarithmic(positive);
             Path file = dir.resolve(stem + "-grad-norms-" + stage + ".png");

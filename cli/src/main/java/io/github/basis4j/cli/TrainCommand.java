@@ -197,6 +197,11 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * What this command line resolves to once the defaults are filled in: the model and dataset, the output
      * directory, and the recipe with the options given in place of the dataset's defaults.
+     *
+     * @param model   the model name ({@code --model}, else {@value TrainRecipe#DEFAULT_MODEL})
+     * @param dataset the dataset ({@code --dataset}, else Fashion-MNIST)
+     * @param output  the run directory ({@code --output}, else {@link TrainRecipe#defaultOutput})
+     * @param recipe  the dataset's recipe with the given options in place
      */
     record Settings(String model, DatasetKind dataset, Path output, TrainRecipe recipe) {
     }
