@@ -1,5 +1,6 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
