@@ -28,7 +28,9 @@ rm -f "$CDS"
 # One run: "wall_ms cpu_ms" (cpu = user + sys of the JVM, all its threads).
 once() {
   local out
-  out=$( { /usr/bin/time -f "%e %U %S" "$JAVA" "$@" "${PREDICT[@]}" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  # time's own report goes to a file: the JVM's output (and its incubator warning) is discarded.
+  /usr/bin/time -o "$WORK/time.txt" -f "%e %U %S" "$JAVA" "$@" "${PREDICT[@]}" >/dev/null 2>&1
+  out=$(tail -1 "$WORK/time.txt")
   awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}' <<<"$out"
 }
 
