@@ -5,10 +5,14 @@ import io.github.basis4j.models.ModelRegistry;
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
 import io.github.basis4j.models.dsfb.CifarResNet;
 import io.github.basis4j.models.dsfb.DsfbRegularizer;
+import io.github.basis4j.models.metaformer.MetaFormer;
+import io.github.basis4j.models.metaformer.MetaFormers;
+import io.github.basis4j.models.metaformer.SmallMetaFormers;
 import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.modules.Conv2d;
 import io.github.basis4j.nn.modules.Module;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +23,34 @@ import java.util.Optional;
  * ({@link ModelRegistry#standard()}), with what the commands need beyond a {@link Module}. For the DSFB
  * CIFAR ResNets ({@link CifarResNet}): native input 32×32 with the model's channels, the orthogonality
  * penalty of {@link DsfbRegularizer} (unique bases included, as the reference trains) for the variants
- * with shared bases, and each stage's shared basis weights as the gradient-norm set {@code stage<s>}.
+ * with shared bases, and each stage's shared basis weights as the gradient-norm set {@code stage<s>}. For the
+ * MetaFormers ({@link MetaFormer}, family {@value MetaFormers#FAMILY}): native input the size they are built
+ * for (224×224×3 for the reference's, 28×28×1 for {@link SmallMetaFormers}), ImageNet's normalisation for
+ * plain weights (timm's {@code IMAGENET_DEFAULT_MEAN/STD}, the reference's {@code _cfg}), the drop-path rate
+ * of the request, and the reference's training recipe ({@link #recipe}).
  */
 final class StandardModels implements ModelCatalog {
     /** CIFAR's 32×32 images: the resolution the CIFAR ResNets are designed for. */
     private static final int CIFAR_SIDE = 32;
+
+    /** timm's {@code IMAGENET_DEFAULT_MEAN} and {@code IMAGENET_DEFAULT_STD}, the reference's {@code _cfg}. */
+    static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    /** The reference's peak learning rate 4e-3 at 4096 images per step, scaled linearly with the batch. */
+    static final double METAFORMER_LR = 4e-3;
+    static final int METAFORMER_LR_BATCH = 4096;
+    /** AdamW weight decay, warm-up epochs and label smoothing of the reference's (timm's) recipe. */
+    static final double METAFORMER_WEIGHT_DECAY = 0.05;
+    static final int METAFORMER_WARMUP_EPOCHS = 5;
+    static final double METAFORMER_LABEL_SMOOTHING = 0.1;
+    /**
+     * The small models' peak rate: 2e-3 at 128 images per step. The reference's rule would give 1.25e-4 there,
+     * tuned for 300 ImageNet epochs; these models train for a few epochs.
+     */
+    static final double SMALL_LR = 2e-3;
+    static final int SMALL_LR_BATCH = 128;
+    /** One warm-up epoch: the small models' runs are a few epochs long. */
+    static final int SMALL_WARMUP_EPOCHS = 1;
 
     private final ModelRegistry registry;
 
@@ -42,9 +69,62 @@ final class StandardModels implements ModelCatalog {
         ModelOptions.Builder b = ModelOptions.builder().optSeed(request.seed());
         request.inChannels().ifPresent(b::optInChannels);
         request.numClasses().ifPresent(b::optNumClasses);
+        if (entry.family().equals(MetaFormers.FAMILY)) return metaFormer(entry, b.build(), request);
+        if (request.dropPathRate().orElse(0) > 0) {
+            throw new CliException(entry.qualifiedName() + " has no stochastic depth; --drop-path does not apply to it");
+        }
         Module module = entry.factory().create(b.build());
         if (module instanceof CifarResNet net && entry.family().equals(Cifar10ResNets.FAMILY)) return describe(entry.name(), net);
         throw new CliException("the command line does not know the input size of " + entry.qualifiedName() + " (family " + entry.family() + ")");
+    }
+
+    /** A MetaFormer; a drop-path rate goes through the family's builder, the registry's factory has none. */
+    private static CliModel metaFormer(ModelRegistry.Entry entry, ModelOptions options, ModelRequest request) {
+        Module module;
+        if (request.dropPathRate().isPresent()) {
+            String name = entry.name();
+            MetaFormer.Builder b = SmallMetaFormers.names().contains(name) ? SmallMetaFormers.builder(name, options) : MetaFormers.builder(name, options);
+            module = b.optDropPathRate(request.dropPathRate().getAsDouble()).build();
+        } else {
+            module = entry.factory().create(options);
+        }
+        if (!(module instanceof MetaFormer net)) {
+            throw new CliException("the command line does not know the input size of " + entry.qualifiedName() + " (not a MetaFormer)");
+        }
+        int channels = net.stateDict().get("downsample_layers.0.conv.weight").dim(1);
+        int classes = net.stateDict().get("head.fc2.weight").dim(0);
+        InputSize size = new InputSize(net.imageHeight(), net.imageWidth(), channels);
+        return new CliModel(entry.name(), net, size, classes, Optional.empty(), Map.of(),
+                Optional.of(new Preprocessing(size, stat(IMAGENET_MEAN, channels), stat(IMAGENET_STD, channels))));
+    }
+
+    /** An RGB statistic for {@code channels} channels: as is for 3, its luma-weighted mean for 1 (as folders' grey images). */
+    private static float[] stat(float[] rgb, int channels) {
+        if (channels == 3) return rgb.clone();
+        float v = 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
+        float[] out = new float[channels];
+        Arrays.fill(out, v);
+        return out;
+    }
+
+    /**
+     * The reference's recipe for the MetaFormers: AdamW with peak rate 4e-3 per 4096 images, weight decay 0.05,
+     * 5 warm-up epochs, label smoothing 0.1, drop path 0.2 (s18), 0.3 (s36), 0.4 (m36), 0.6 (b36) as the
+     * MetaFormer baselines the DFFormer reference builds on; the small models: 2e-3 per 128 images, one warm-up
+     * epoch, drop path {@value SmallMetaFormers#DEFAULT_DROP_PATH_RATE}. Empty for the other families.
+     */
+    @Override
+    public Optional<TrainingRecipe> recipe(String name) {
+        ModelRegistry.Entry entry = registry.get(name);
+        if (!entry.family().equals(MetaFormers.FAMILY)) return Optional.empty();
+        String n = entry.name();
+        if (SmallMetaFormers.names().contains(n)) {
+            return Optional.of(new TrainingRecipe(SMALL_LR, SMALL_LR_BATCH, METAFORMER_WEIGHT_DECAY, SMALL_WARMUP_EPOCHS,
+                    METAFORMER_LABEL_SMOOTHING, SmallMetaFormers.DEFAULT_DROP_PATH_RATE));
+        }
+        double dropPath = n.contains("_b36") ? 0.6 : n.contains("_m36") ? 0.4 : n.contains("_s36") ? 0.3 : 0.2;
+        return Optional.of(new TrainingRecipe(METAFORMER_LR, METAFORMER_LR_BATCH, METAFORMER_WEIGHT_DECAY, METAFORMER_WARMUP_EPOCHS,
+                METAFORMER_LABEL_SMOOTHING, dropPath));
     }
 
     private static CliModel describe(String name, CifarResNet net) {

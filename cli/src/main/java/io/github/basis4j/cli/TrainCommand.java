@@ -5,7 +5,9 @@ import io.github.basis4j.nn.data.DataLoader;
 import io.github.basis4j.nn.data.Dataset;
 import io.github.basis4j.nn.data.Split;
 import io.github.basis4j.nn.data.Transform;
+import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.loss.CrossEntropy;
+import io.github.basis4j.nn.loss.Reduction;
 import io.github.basis4j.nn.optim.AdamW;
 import io.github.basis4j.nn.optim.Optimizer;
 import io.github.basis4j.nn.optim.ParamGroup;
@@ -25,9 +27,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,9 +50,22 @@ import picocli.CommandLine.Spec;
  * say otherwise; it sees the dataset's own image size (a folder's images are brought to the model's native
  * size). Models with shared filter bases get the DSFB orthogonality penalty, weighted by {@code --lambda}
  * (default: the reference's), and the gradient norm of each stage's shared bases is logged every step.
+ *
+ * <p>A model whose catalog names a {@link TrainingRecipe} (the MetaFormers) takes the options the user left
+ * out from it: AdamW, the recipe's peak rate scaled to the batch size, its warm-up, label smoothing, drop-path
+ * rate and weight decay; and, as timm's {@code filter_bias_and_bn}, no weight decay on one-dimensional
+ * parameters (biases, norm weights, layer and residual scales).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a model; writes checkpoints, metrics.csv, epochs.csv and PNG plots into --output.")
+        description = "Train a model; writes checkpoints, metrics.csv, epochs.csv and PNG plots into --output.",
+        footer = {"", "MetaFormers (metaformer/*) take every option not given from the",
+                "DFFormer reference's (timm's) recipe:",
+                "  --optimizer adamw --lr 4e-3*batch/4096 --weight-decay 0.05",
+                "  (no decay on biases, norm weights, scales) --schedule cosine",
+                "  --warmup-epochs 5 (at most --epochs - 1) --label-smoothing 0.1",
+                "  --drop-path 0.2 (s18), 0.3 (s36), 0.4 (m36), 0.6 (b36).",
+                "The small *_fmnist models: --lr 2e-3*batch/128 --warmup-epochs 1",
+                "  --drop-path 0.05, the rest as above."})
 final class TrainCommand implements Callable<Integer> {
     /** The name of the orthogonality penalty in the logs ({@code penalty.orthogonality}). */
     static final String PENALTY_NAME = "orthogonality";
@@ -126,6 +143,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lambda", paramLabel = "λ", description = "Weight of the orthogonality penalty on shared bases (default: the model's; 0 turns it off).")
     private Double lambda;
 
+    @Option(names = "--label-smoothing", paramLabel = "EPS",
+            description = "Label smoothing of the cross-entropy, as PyTorch's label_smoothing (default: 0; MetaFormers 0.1).")
+    private Double labelSmoothing;
+
+    @Option(names = "--drop-path", paramLabel = "RATE",
+            description = "Stochastic depth rate of the last block, rising linearly from 0 (MetaFormers' drop_path_rate; default: the model's recipe, see below).")
+    private Double dropPath;
+
     @Option(names = "--grad-clip", paramLabel = "NORM", description = "Clip the global gradient norm to this value.")
     private Double gradClip;
 
@@ -168,6 +193,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        Optional<TrainingRecipe> recipe = catalog.recipe(modelArgs.model);
+        recipe.ifPresent(this::applyRecipe);
         Checks.threads(spec, threads);
         Path last = output.resolve(Trainer.LAST_CHECKPOINT);
         if (resume) Checks.existingFile("--resume: checkpoint", last);
@@ -179,7 +206,8 @@ final class TrainCommand implements Callable<Integer> {
         Dataset train = Subset.first(dataset.load(data, Split.TRAIN, mode), trainLimit);
         Optional<Dataset> test = evalSet(mode);
         int dataChannels = dataset.fixedSize() != null ? dataset.fixedSize().channels() : channels;
-        CliModel model = catalog.create(modelArgs.request(modelArgs.model, dataChannels, train.numClasses(), seed));
+        CliModel model = catalog.create(modelArgs.request(modelArgs.model, dataChannels, train.numClasses(), seed,
+                dropPath == null ? OptionalDouble.empty() : OptionalDouble.of(dropPath)));
         if (model.nativeInput().channels() != dataChannels) {
             throw new CliException(model.name() + " takes " + model.nativeInput().channels() + "-channel images but " + dataset + " has "
                     + dataChannels + "; drop --in-channels");
@@ -197,8 +225,10 @@ final class TrainCommand implements Callable<Integer> {
                 .optTransform(pre.fit().andThen(noAugment ? Transform.identity() : dataset.augmentation(size))
                         .andThen(pre.normalize()))
                 .build();
-        Trainer.Builder b = Trainer.builder().setModel(model.module()).setLoss(CrossEntropy::crossEntropy)
-                .setOptimizer(optimizer(model)).setTrainLoader(trainLoader).setEpochs(epochs).setOutputDir(output).optSeed(seed)
+        double smoothing = labelSmoothing == null ? 0.0 : labelSmoothing;
+        Trainer.Builder b = Trainer.builder().setModel(model.module())
+                .setLoss((logits, labels) -> CrossEntropy.crossEntropy(logits, labels, null, smoothing, Reduction.MEAN))
+                .setOptimizer(recipe.isPresent() ? recipeOptimizer(model) : optimizer(model)).setTrainLoader(trainLoader).setEpochs(epochs).setOutputDir(output).optSeed(seed)
                 .optProgress(progress).optConfig(config.toConfig()).optCheckpointEverySteps(checkpointEvery);
         test.ifPresent(t -> b.optEvalLoader(DataLoader.builder(t).setBatchSize(batchSize).optPrefetch(PREFETCH).optTransform(pre.transform()).build()));
         scheduler(trainLoader.batchesPerEpoch()).ifPresent(b::optScheduler);
@@ -211,6 +241,11 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training images%s, threads %d%n", model.name(),
                 model.module().parameterCount(), dataset, train.size(), test.map(t -> ", " + t.size() + " test images").orElse(""),
                 Parallel.threads());
+        if (recipe.isPresent()) {
+            out.printf(Locale.ROOT, "recipe: optimizer %s, lr %g, weight decay %g, schedule %s, warm-up %d epochs, label smoothing %g, drop path %g%n",
+                    optimizer.name().toLowerCase(Locale.ROOT), lr, weightDecay != null ? weightDecay : ADAMW_WEIGHT_DECAY,
+                    schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, labelSmoothing, dropPath);
+        }
         out.flush();
         TrainingResult result = b.build().fit();
         List<Path> plots = Plots.write(output, output.resolve(Trainer.STEP_LOG), output.resolve(Trainer.EPOCH_LOG));
@@ -239,6 +274,12 @@ final class TrainCommand implements Callable<Integer> {
         Checks.positive(spec, "--gamma", gamma);
         Checks.atLeast(spec, "--lambda", lambda, 0.0);
         Checks.positive(spec, "--grad-clip", gradClip);
+        if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--label-smoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        if (dropPath != null && !(dropPath >= 0 && dropPath < 1)) {
+            throw new ParameterException(spec.commandLine(), "--drop-path must be in [0, 1), got " + dropPath);
+        }
         Checks.atLeast(spec, "--checkpoint-every", checkpointEvery, 0);
         Checks.atLeast(spec, "--train-limit", trainLimit, 1);
         Checks.atLeast(spec, "--eval-limit", evalLimit, 1);
@@ -277,6 +318,36 @@ final class TrainCommand implements Callable<Integer> {
                     momentum, 0, nesterov);
             case ADAMW -> new AdamW(List.of(new ParamGroup(model.module().parameters(), lr,
                     weightDecay != null ? weightDecay : ADAMW_WEIGHT_DECAY)), ADAM_BETA1, ADAM_BETA2, ADAM_EPS);
+        };
+    }
+
+    /** Fills the options the command line did not give from the model's recipe. */
+    private void applyRecipe(TrainingRecipe r) {
+        var given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--optimizer")) optimizer = OptimizerKind.ADAMW;
+        if (!given.hasMatchedOption("--lr")) lr = r.lr(batchSize);
+        if (weightDecay == null && optimizer == OptimizerKind.ADAMW) weightDecay = r.weightDecay();
+        // A warm-up as long as the run would leave no cosine at all.
+        if (!given.hasMatchedOption("--warmup-epochs")) warmupEpochs = Math.min(r.warmupEpochs(), epochs - 1);
+        if (labelSmoothing == null) labelSmoothing = r.labelSmoothing();
+        if (dropPath == null) dropPath = r.dropPathRate();
+    }
+
+    /**
+     * The optimiser of a recipe-trained model: as {@link #optimizer}, but one-dimensional parameters (biases,
+     * norm weights, layer and residual scales, StarReLU's scale and bias) get no weight decay, as timm's
+     * {@code param_groups_weight_decay} the reference's training script uses.
+     */
+    private Optimizer recipeOptimizer(CliModel model) {
+        double decay = weightDecay != null ? weightDecay : optimizer == OptimizerKind.SGD ? SGD_WEIGHT_DECAY : ADAMW_WEIGHT_DECAY;
+        List<Parameter> decayed = new ArrayList<>(), plain = new ArrayList<>();
+        for (Parameter p : model.module().parameters()) (p.value().rank() <= 1 ? plain : decayed).add(p);
+        List<ParamGroup> groups = new ArrayList<>();
+        if (!decayed.isEmpty()) groups.add(new ParamGroup(decayed, lr, decay));
+        if (!plain.isEmpty()) groups.add(new ParamGroup(plain, lr, 0.0));
+        return switch (optimizer) {
+            case SGD -> new Sgd(groups, momentum, 0, nesterov);
+            case ADAMW -> new AdamW(groups, ADAM_BETA1, ADAM_BETA2, ADAM_EPS);
         };
     }
 
