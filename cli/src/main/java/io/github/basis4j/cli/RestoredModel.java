@@ -16,8 +16,9 @@ import java.util.Optional;
  * <p>A checkpoint written by {@code train} says everything itself ({@link RunConfig}); {@code --model},
  * {@code --in-channels} and {@code --num-classes} may still override it. Plain weights need
  * {@code --model}; their preprocessing then follows the dataset named with {@code --dataset} (its
- * normalisation, its image size or else the model's native one) or, without one, is the model's native
- * size with no normalisation, and classes are numbered unless the dataset names them.
+ * normalisation, its image size or else the model's native one) or, without one, the model's own
+ * ({@link CliModel#nativePreprocessing()}: ImageNet's for the MetaFormers) or else its native size with no
+ * normalisation, and classes are numbered unless the dataset names them.
  *
  * @param model         the model, weights loaded, in eval mode
  * @param preprocessing what an image goes through before the model
@@ -53,7 +54,7 @@ record RestoredModel(CliModel model, Preprocessing preprocessing, List<String> c
             InputSize nat = model.nativeInput();
             if (dataset == null) {
                 int c = nat.channels();
-                preprocessing = new Preprocessing(nat, new float[c], ones(c));
+                preprocessing = model.nativePreprocessing().orElseGet(() -> new Preprocessing(nat, new float[c], ones(c)));
             } else {
                 InputSize fixed = dataset.fixedSize();
                 InputSize size = fixed == null ? nat : new InputSize(fixed.height(), fixed.width(), nat.channels());

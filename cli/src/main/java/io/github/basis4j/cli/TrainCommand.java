@@ -243,7 +243,8 @@ final class TrainCommand implements Callable<Integer> {
                 Parallel.threads());
         if (recipe.isPresent()) {
             out.printf(Locale.ROOT, "recipe: optimizer %s, lr %g, weight decay %g, schedule %s, warm-up %d epochs, label smoothing %g, drop path %g%n",
-                    optimizer.name().toLowerCase(Locale.ROOT), lr, weightDecay != null ? weightDecay : ADAMW_WEIGHT_DECAY,
+                    optimizer.name().toLowerCase(Locale.ROOT), lr,
+                    weightDecay != null ? weightDecay : optimizer == OptimizerKind.SGD ? SGD_WEIGHT_DECAY : ADAMW_WEIGHT_DECAY,
                     schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, labelSmoothing, dropPath);
         }
         out.flush();
