@@ -142,16 +142,26 @@ class MetaFormerCommandsTest {
         assertThat(eval.out()).contains("model\t" + MODEL + "\n", "images\t32\n");
 
         Cli.Result given = Cli.run(StandardModels.catalog(), "train", "--model", MODEL, "--dataset", "fashion-mnist", "--epochs", "1",
-                "--batch-size", "32", "--train-limit", "32", "--eval-limit", "32", "--progress", "none", "--threads", "1", "--optimizer", "sgd",
-                "--lr", "0.01", "--label-smoothing", "0", "--drop-path", "0.2", "--warmup-epochs", "0", "--output", dir.resolve("given").toString());
+                "--batch-size", "32", "--train-limit", "64", "--eval-limit", "32", "--progress", "none", "--threads", "1", "--optimizer", "sgd",
+                "--lr", "0.01", "--label-smoothing", "0", "--drop-path", "0.05", "--warmup-epochs", "0", "--output", dir.resolve("given").toString());
         assertThat(given.exit()).as(given.toString()).isZero();
         assertThat(given.out()).contains("recipe: optimizer sgd, lr 0.0100000, weight decay 0.000500000, schedule cosine, warm-up 0 epochs,"
-                + " label smoothing 0.00000, drop path 0.200000");
+                + " label smoothing 0.00000, drop path 0.0500000");
+        // Same weights, batch and drop-path masks before the first update: the first losses differ by the smoothing alone.
+        double smoothed = firstLoss(run), plain = firstLoss(dir.resolve("given"));
+        assertThat(smoothed).isNotCloseTo(plain, org.assertj.core.data.Offset.offset(1e-4));
 
         Cli.Result resnet = Cli.run(StandardModels.catalog(), "train", "--model", "ResNet20", "--dataset", "fashion-mnist", "--drop-path", "0.1",
                 "--train-limit", "16", "--output", dir.resolve("resnet").toString());
         assertThat(resnet.exit()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(resnet.errLines()).singleElement().asString().contains("cifar10/ResNet20 has no stochastic depth; --drop-path does not apply to it");
+    }
+
+    /** The loss of the first step in a run's metrics.csv. */
+    private static double firstLoss(Path run) throws IOException {
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
+        int column = List.of(lines.get(0).split(",")).indexOf("loss");
+        return Double.parseDouble(lines.get(1).split(",")[column]);
     }
 
     /** Softmax of row {@code row} of {@code [n, 10]} logits, in double. */
