@@ -1,6 +1,7 @@
 package io.github.basis4j.cli;
 
 import io.github.basis4j.nn.data.ColorMode;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.data.Transform;
 import io.github.basis4j.nn.data.Transforms;
 
@@ -11,20 +12,28 @@ import io.github.basis4j.nn.data.Transforms;
  * shorter side fits, then centre-cropped, as torchvision's {@code Resize} + {@code CenterCrop}), then
  * normalised per channel, {@code (x − mean[c]) / std[c]}.
  *
- * @param size the model input {@code H×W×C}
- * @param mean per-channel means ({@code size.channels()} values)
- * @param std  per-channel standard deviations ({@code size.channels()} positive values)
+ * @param size          the model input {@code H×W×C}
+ * @param mean          per-channel means ({@code size.channels()} values)
+ * @param std           per-channel standard deviations ({@code size.channels()} positive values)
+ * @param interpolation how an image of another size is resized (bilinear; the MetaFormers: timm's bicubic)
  */
-public record Preprocessing(InputSize size, float[] mean, float[] std) {
+public record Preprocessing(InputSize size, float[] mean, float[] std, Interpolation interpolation) {
     /** Validates the statistics against the channel count. */
     public Preprocessing {
-        if (size == null || mean == null || std == null) throw new IllegalArgumentException("Preprocessing: arguments must not be null");
+        if (size == null || mean == null || std == null || interpolation == null) {
+            throw new IllegalArgumentException("Preprocessing: arguments must not be null");
+        }
         if (mean.length != size.channels() || std.length != size.channels()) {
             throw new IllegalArgumentException("Preprocessing: " + size.channels() + " channels need as many means and stds, got "
                     + mean.length + " and " + std.length);
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** Bilinear resizing. */
+    public Preprocessing(InputSize size, float[] mean, float[] std) {
+        this(size, mean, std, Interpolation.BILINEAR);
     }
 
     /** The channel layout images are decoded to. */
@@ -40,7 +49,7 @@ public record Preprocessing(InputSize size, float[] mean, float[] std) {
     /** An image of another size resized so its shorter side fits, then centre-cropped to {@code size}; others unchanged. */
     public Transform fit() {
         int h = size.height(), w = size.width();
-        Transform resize = Transforms.resizeShorterSide(Math.max(h, w)).andThen(Transforms.centerCrop(h, w));
+        Transform resize = Transforms.resizeShorterSide(Math.max(h, w), interpolation).andThen(Transforms.centerCrop(h, w));
         return (image, rng) -> image.height() == h && image.width() == w ? image : resize.apply(image, rng);
     }
 

@@ -2,6 +2,7 @@ package io.github.basis4j.cli;
 
 import io.github.basis4j.nn.data.CifarReader;
 import io.github.basis4j.nn.data.FashionMnist;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.simd.io.Safetensors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,7 +59,8 @@ record RestoredModel(CliModel model, Preprocessing preprocessing, List<String> c
             } else {
                 InputSize fixed = dataset.fixedSize();
                 InputSize size = fixed == null ? nat : new InputSize(fixed.height(), fixed.width(), nat.channels());
-                preprocessing = new Preprocessing(size, dataset.mean(nat.channels()), dataset.std(nat.channels()));
+                preprocessing = new Preprocessing(size, dataset.mean(nat.channels()), dataset.std(nat.channels()),
+                        model.nativePreprocessing().map(Preprocessing::interpolation).orElse(Interpolation.BILINEAR));
             }
             names = defaultNames(dataset, model.numClasses());
         }

@@ -9,6 +9,7 @@ import io.github.basis4j.models.metaformer.MetaFormer;
 import io.github.basis4j.models.metaformer.MetaFormers;
 import io.github.basis4j.models.metaformer.SmallMetaFormers;
 import io.github.basis4j.nn.autograd.Parameter;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.modules.Conv2d;
 import io.github.basis4j.nn.modules.Module;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * with shared bases, and each stage's shared basis weights as the gradient-norm set {@code stage<s>}. For the
  * MetaFormers ({@link MetaFormer}, family {@value MetaFormers#FAMILY}): native input the size they are built
  * for (224×224×3 for the reference's, 28×28×1 for {@link SmallMetaFormers}), ImageNet's normalisation for
- * plain weights (timm's {@code IMAGENET_DEFAULT_MEAN/STD}, the reference's {@code _cfg}), the drop-path rate
+ * plain weights (timm's {@code IMAGENET_DEFAULT_MEAN/STD}, the reference's {@code _cfg}), bicubic resizing
+ * (its {@code interpolation}) of the shorter side to the input size then a centre crop ({@code crop_pct} 1), the drop-path rate
  * of the request, and the reference's training recipe ({@link #recipe}).
  */
 final class StandardModels implements ModelCatalog {
@@ -95,7 +97,7 @@ final class StandardModels implements ModelCatalog {
         int classes = net.stateDict().get("head.fc2.weight").dim(0);
         InputSize size = new InputSize(net.imageHeight(), net.imageWidth(), channels);
         return new CliModel(entry.name(), net, size, classes, Optional.empty(), Map.of(),
-                Optional.of(new Preprocessing(size, stat(IMAGENET_MEAN, channels), stat(IMAGENET_STD, channels))));
+                Optional.of(new Preprocessing(size, stat(IMAGENET_MEAN, channels), stat(IMAGENET_STD, channels), Interpolation.BICUBIC)));
     }
 
     /** An RGB statistic for {@code channels} channels: as is for 3, its luma-weighted mean for 1 (as folders' grey images). */

@@ -3,6 +3,7 @@ package io.github.basis4j.cli;
 import io.github.basis4j.nn.data.ColorMode;
 import io.github.basis4j.nn.data.DataLoader;
 import io.github.basis4j.nn.data.Dataset;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.data.Split;
 import io.github.basis4j.nn.data.Transform;
 import io.github.basis4j.nn.autograd.Parameter;
@@ -217,7 +218,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " classes; drop --num-classes");
         }
         InputSize size = dataset.fixedSize() != null ? dataset.fixedSize() : model.nativeInput();
-        Preprocessing pre = new Preprocessing(size, dataset.mean(dataChannels), dataset.std(dataChannels));
+        Preprocessing pre = new Preprocessing(size, dataset.mean(dataChannels), dataset.std(dataChannels),
+                model.nativePreprocessing().map(Preprocessing::interpolation).orElse(Interpolation.BILINEAR));
         RunConfig config = new RunConfig(model.name(), dataChannels, model.numClasses(), dataset, data, pre, train.classNames());
         if (resume) checkResumable(last, config);
 

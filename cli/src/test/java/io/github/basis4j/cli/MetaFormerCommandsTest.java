@@ -78,7 +78,7 @@ class MetaFormerCommandsTest {
 
     /**
      * Plain weights and no dataset: the reference's (timm's) preprocessing, ImageNet's mean and std; a 28×28
-     * image goes in as is, a 56×42 constant one is resized and centre-cropped to 28×28 (still constant).
+     * image goes in as is, a 56×42 constant one is resized (bicubic) and centre-cropped to 28×28 (still constant).
      */
     @Test
     void predictNormalisesPlainWeightsInputsWithImageNetStatistics() throws IOException {
@@ -137,6 +137,8 @@ class MetaFormerCommandsTest {
                 + " label smoothing 0.100000, drop path 0.0500000");
         List<String> steps = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
         assertThat(steps).hasSize(1 + 4);
+        // Images of another size would be resized as timm's eval transform does.
+        assertThat(Safetensors.read(run.resolve("last.safetensors")).metadata()).containsEntry("config.interpolation", "bicubic");
         Cli.Result eval = Cli.run(StandardModels.catalog(), "eval", "--checkpoint", run.resolve("last.safetensors").toString(), "--limit", "32");
         assertThat(eval.exit()).as(eval.toString()).isZero();
         assertThat(eval.out()).contains("model\t" + MODEL + "\n", "images\t32\n");
