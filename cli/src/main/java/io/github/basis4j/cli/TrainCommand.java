@@ -1,12 +1,12 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.data.ColorMode;
 import io.github.basis4j.nn.data.DataLoader;
 import io.github.basis4j.nn.data.Dataset;
 import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.data.Split;
 import io.github.basis4j.nn.data.Transform;
-import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.loss.CrossEntropy;
 import io.github.basis4j.nn.loss.Reduction;
 import io.github.basis4j.nn.optim.AdamW;
@@ -230,7 +230,8 @@ final class TrainCommand implements Callable<Integer> {
         double smoothing = labelSmoothing == null ? 0.0 : labelSmoothing;
         Trainer.Builder b = Trainer.builder().setModel(model.module())
                 .setLoss((logits, labels) -> CrossEntropy.crossEntropy(logits, labels, null, smoothing, Reduction.MEAN))
-                .setOptimizer(recipe.isPresent() ? recipeOptimizer(model) : optimizer(model)).setTrainLoader(trainLoader).setEpochs(epochs).setOutputDir(output).optSeed(seed)
+                .setOptimizer(recipe.isPresent() ? recipeOptimizer(model) : optimizer(model))
+                .setTrainLoader(trainLoader).setEpochs(epochs).setOutputDir(output).optSeed(seed)
                 .optProgress(progress).optConfig(config.toConfig()).optCheckpointEverySteps(checkpointEvery);
         test.ifPresent(t -> b.optEvalLoader(DataLoader.builder(t).setBatchSize(batchSize).optPrefetch(PREFETCH).optTransform(pre.transform()).build()));
         scheduler(trainLoader.batchesPerEpoch()).ifPresent(b::optScheduler);
