@@ -1,5 +1,6 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.modules.Module;

@@ -1,5 +1,7 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
+import io.github.basis4j.inference.Preprocessing;
 import io.github.basis4j.nn.data.CifarReader;
 import io.github.basis4j.nn.data.FashionMnist;
 import io.github.basis4j.nn.data.Interpolation;

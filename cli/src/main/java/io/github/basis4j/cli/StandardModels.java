@@ -1,5 +1,8 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.inference.InputSize;
+import io.github.basis4j.inference.Model;
+import io.github.basis4j.inference.Preprocessing;
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.ModelRegistry;
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
@@ -9,11 +12,9 @@ import io.github.basis4j.models.metaformer.MetaFormer;
 import io.github.basis4j.models.metaformer.MetaFormers;
 import io.github.basis4j.models.metaformer.SmallMetaFormers;
 import io.github.basis4j.nn.autograd.Parameter;
-import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.modules.Conv2d;
 import io.github.basis4j.nn.modules.Module;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +27,15 @@ import java.util.Optional;
  * penalty of {@link DsfbRegularizer} (unique bases included, as the reference trains) for the variants
  * with shared bases, and each stage's shared basis weights as the gradient-norm set {@code stage<s>}. For the
  * MetaFormers ({@link MetaFormer}, family {@value MetaFormers#FAMILY}): native input the size they are built
- * for (224×224×3 for the reference's, 28×28×1 for {@link SmallMetaFormers}), ImageNet's normalisation for
- * plain weights (timm's {@code IMAGENET_DEFAULT_MEAN/STD}, the reference's {@code _cfg}), bicubic resizing
- * (its {@code interpolation}) of the shorter side to the input size then a centre crop ({@code crop_pct} 1), the drop-path rate
+ * for (224×224×3 for the reference's, 28×28×1 for {@link SmallMetaFormers}), the embedding API's reference
+ * pipeline ({@link Model#referencePreprocessing}: ImageNet's normalisation for plain weights, timm's bicubic
+ * resize of the shorter side to the input size then a centre crop, {@code crop_pct} 1), the drop-path rate
  * of the request, and the reference's training recipe ({@link #recipe}).
  */
 final class StandardModels implements ModelCatalog {
     /** CIFAR's 32×32 images: the resolution the CIFAR ResNets are designed for. */
     private static final int CIFAR_SIDE = 32;
 
-    /** timm's {@code IMAGENET_DEFAULT_MEAN} and {@code IMAGENET_DEFAULT_STD}, the reference's {@code _cfg}. */
-    static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-    static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
     /** The reference's peak learning rate 4e-3 at 4096 images per step, scaled linearly with the batch. */
     static final double METAFORMER_LR = 4e-3;
     static final int METAFORMER_LR_BATCH = 4096;
@@ -93,20 +91,16 @@ final class StandardModels implements ModelCatalog {
         if (!(module instanceof MetaFormer net)) {
             throw new CliException("the command line does not know the input size of " + entry.qualifiedName() + " (not a MetaFormer)");
         }
-        int channels = net.stateDict().get("downsample_layers.0.conv.weight").dim(1);
-        int classes = net.stateDict().get("head.fc2.weight").dim(0);
-        InputSize size = new InputSize(net.imageHeight(), net.imageWidth(), channels);
-        return new CliModel(entry.name(), net, size, classes, Optional.empty(), Map.of(),
-                Optional.of(new Preprocessing(size, stat(IMAGENET_MEAN, channels), stat(IMAGENET_STD, channels), Interpolation.BICUBIC)));
-    }
-
-    /** An RGB statistic for {@code channels} channels: as is for 3, its luma-weighted mean for 1 (as folders' grey images). */
-    private static float[] stat(float[] rgb, int channels) {
-        if (channels == 3) return rgb.clone();
-        float v = 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
-        float[] out = new float[channels];
-        Arrays.fill(out, v);
-        return out;
+        InputSize size = new InputSize(net.imageHeight(), net.imageWidth(), net.inChannels());
+        Preprocessing reference;
+        try {
+            reference = Model.referencePreprocessing(entry.qualifiedName(), size);
+        } catch (IllegalArgumentException e) {
+            // The embedding API's advice (a preprocessing of one's own) is no option of the command line.
+            throw new CliException(entry.qualifiedName() + " takes RGB or grey images (3 or 1 channels), got " + size.channels()
+                    + "; change --in-channels", e);
+        }
+        return new CliModel(entry.name(), net, size, net.numClasses(), Optional.empty(), Map.of(), Optional.of(reference));
     }
 
     /**

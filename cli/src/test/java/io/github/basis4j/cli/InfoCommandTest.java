@@ -2,6 +2,7 @@ package io.github.basis4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.basis4j.inference.InputSize;
 import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Conv;

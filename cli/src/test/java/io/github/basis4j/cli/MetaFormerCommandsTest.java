@@ -56,6 +56,10 @@ class MetaFormerCommandsTest {
         long params = Models.create(MODEL).parameterCount();
         assertThat(r.out()).contains("# model\t" + MODEL + "\n", "# distinct_parameters\t" + params + "\n", "# input\t28x28x1\n",
                 "# multiply_adds\t" + macs + "\n");
+        // Images are RGB or grey: the reference pipeline has no statistics for two channels.
+        Cli.Result two = Cli.run(StandardModels.catalog(), "info", "--model", "metaformer/" + MODEL, "--in-channels", "2");
+        assertThat(two.exit()).as(two.toString()).isNotZero();
+        assertThat(two.err()).contains("metaformer/" + MODEL + " takes RGB or grey images (3 or 1 channels), got 2");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.github.basis4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.basis4j.inference.InputSize;
+import io.github.basis4j.inference.Preprocessing;
 import io.github.basis4j.nn.data.Image;
 import io.github.basis4j.nn.init.Rng;
 import java.nio.file.Path;

@@ -146,7 +146,7 @@ class TrainEvalPredictTest {
         }
         for (int i = 0; i < 3; i++) {
             assertThat(lines.get(4 * i)).isEqualTo(files.get(i));
-            double[] p = PredictCommand.softmax(logits, i, 10);
+            double[] p = softmax(logits, i, 10);
             double previous = 1;
             for (int k = 0; k < 3; k++) {
                 String[] cells = lines.get(4 * i + 1 + k).split("\t");
@@ -221,5 +221,19 @@ class TrainEvalPredictTest {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < header.length; i++) m.put(header[i], row[i]);
         return m;
+    }
+
+    /** Softmax of row {@code row} of {@code logits} [N, classes], in double, shifted by the row maximum. */
+    private static double[] softmax(Tensor logits, int row, int classes) {
+        double[] p = new double[classes];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) max = Math.max(max, logits.get(row * classes + c));
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            p[c] = Math.exp(logits.get(row * classes + c) - max);
+            sum += p[c];
+        }
+        for (int c = 0; c < classes; c++) p[c] /= sum;
+        return p;
     }
 }

@@ -37,6 +37,23 @@ final class JTransformsEngine {
         this.colFft = new FloatFFT_1D(h);
     }
 
+    /**
+     * Whether JTransforms and the two libraries its {@code FloatFFT_1D} constructor calls (commons-math3's
+     * {@code FastMath}, JLargeArrays) are on the class path. basis4j declares JTransforms optional, so an
+     * application that does not add it gets the batched engine for every plan.
+     */
+    static final boolean AVAILABLE = loadable("org.jtransforms.fft.FloatFFT_1D") && loadable("org.apache.commons.math3.util.FastMath")
+            && loadable("pl.edu.icm.jlargearrays.LargeArray");
+
+    private static boolean loadable(String className) {
+        try {
+            Class.forName(className, false, JTransformsEngine.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** The 1-D length from which JTransforms (as configured globally) would use threads of its own. */
     static long ownThreadsFrom() {
         return CommonUtils.getThreadsBeginN_1D_FFT_2Threads();

@@ -141,9 +141,11 @@ public final class RealFft2dPlan {
      * one or two channels its lanes are mostly idle and JTransforms' scalar split-radix code is
      * faster, on the power-of-two lengths where that code is at its best (measured side by side:
      * 1.3–2× faster at 16² to 256² with one or two channels, slower from three channels on). Lengths
-     * stay below the one from which JTransforms would start threads of its own.
+     * stay below the one from which JTransforms would start threads of its own. Without JTransforms on the
+     * class path (it is an optional dependency) every plan is batched.
      */
     static Engine chooseEngine(int h, int w, int c) {
+        if (!JTransformsEngine.AVAILABLE) return Engine.BATCHED;
         long ownThreadsFrom = JTransformsEngine.ownThreadsFrom();
         boolean pow2 = Integer.bitCount(h) == 1 && Integer.bitCount(w) == 1;
         if (c <= JTRANSFORMS_MAX_CHANNELS && pow2 && Math.min(h, w) >= JTRANSFORMS_MIN_SIDE

@@ -22,7 +22,7 @@ class ModelRegistryTest {
                 "metaformer/dfformer_s18", "metaformer/dfformer_s36", "metaformer/dfformer_m36", "metaformer/dfformer_b36",
                 "metaformer/gfformer_s18", "metaformer/cdfformer_s18", "metaformer/cdfformer_s36", "metaformer/cdfformer_m36",
                 "metaformer/cdfformer_b36", "metaformer/dfformer_s18_gelu", "metaformer/dfformer_s18_relu",
-                "metaformer/dfformer_s18_k2", "metaformer/dfformer_s18_d8");
+                "metaformer/dfformer_s18_k2", "metaformer/dfformer_s18_d8", "metaformer/dfformer_s18_afno");
     }
 
     @Test

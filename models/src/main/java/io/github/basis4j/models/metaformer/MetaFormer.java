@@ -50,6 +50,8 @@ public final class MetaFormer extends Module {
 
     private final int imageHeight;
     private final int imageWidth;
+    private final int inChannels;
+    private final int numClasses;
     private final ModuleList<Downsampling> downsampleLayers;
     private final ModuleList<Sequential> stages;
     private final LayerNormChannels norm;
@@ -59,6 +61,8 @@ public final class MetaFormer extends Module {
         int stagesN = b.depths.length;
         this.imageHeight = b.imageHeight;
         this.imageWidth = b.imageWidth;
+        this.inChannels = b.inChannels;
+        this.numClasses = b.numClasses;
         Rng rng = Rng.of(b.seed);
         this.downsampleLayers = registerModule("downsample_layers", new ModuleList<>());
         for (int i = 0; i < stagesN; i++) {
@@ -129,6 +133,16 @@ public final class MetaFormer extends Module {
     /** The image width the spectral filters were sized for. */
     public int imageWidth() {
         return imageWidth;
+    }
+
+    /** The channels of the input images. */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** The outputs of the head. */
+    public int numClasses() {
+        return numClasses;
     }
 
     /** Builds a {@link MetaFormer}; per-stage values may be given once for all stages. */

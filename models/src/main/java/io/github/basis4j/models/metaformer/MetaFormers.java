@@ -23,14 +23,13 @@ import java.util.function.Supplier;
  *   <li>{@code gfformer_s18}: {@link GlobalFilter};</li>
  *   <li>ablations of {@code dfformer_s18}: {@code _gelu} and {@code _relu} (that activation in the MLPs and after
  *       the mixer's pwconv1, the reweight MLP keeping StarReLU), {@code _k2} (two filters), {@code _d8}
- *       (reweight ratio 0.125).</li>
+ *       (reweight ratio 0.125), {@code _afno} ({@link AFNO2D} in every stage; the reference builds it with
+ *       {@code dfformer_s18_k2}'s config entry, which differs from the others in having no weights URL only).</li>
  * </ul>
  * s18: depths 3, 3, 9, 3; s36, m36, b36: 3, 12, 18, 3; dims s 64, 128, 320, 512, m 96, 192, 384, 576,
  * b 128, 256, 512, 768. Defaults as the reference's {@code _cfg}: 1000 classes, 3×224×224 input.
  * {@link ModelOptions} may set the classes, input channels, image size and seed.
- *
- * <p>The reference also registers {@code dfformer_s18_afno} (an AFNO2D mixer); it is not built here.
- */
+ * */
 public final class MetaFormers {
     /** The registry family of these models. */
     public static final String FAMILY = "metaformer";
@@ -39,7 +38,7 @@ public final class MetaFormers {
     /** The reference's {@code input_size} default side. */
     public static final int DEFAULT_IMAGE_SIZE = 224;
 
-    private enum Mixers { DYNAMIC, GLOBAL, CONV_DYNAMIC }
+    private enum Mixers { DYNAMIC, GLOBAL, CONV_DYNAMIC, AFNO }
 
     private enum Act {
         STAR_RELU(StarReLU::new), GELU(GELU::new), RELU(ReLU::new);
@@ -77,7 +76,8 @@ public final class MetaFormers {
             new Spec("dfformer_s18_gelu", S18, S, Mixers.DYNAMIC, Act.GELU, K, R, "DFFormer-S18 ablation: GELU"),
             new Spec("dfformer_s18_relu", S18, S, Mixers.DYNAMIC, Act.RELU, K, R, "DFFormer-S18 ablation: ReLU"),
             new Spec("dfformer_s18_k2", S18, S, Mixers.DYNAMIC, Act.STAR_RELU, 2, R, "DFFormer-S18 ablation: two filters"),
-            new Spec("dfformer_s18_d8", S18, S, Mixers.DYNAMIC, Act.STAR_RELU, K, 0.125, "DFFormer-S18 ablation: reweight ratio 1/8"));
+            new Spec("dfformer_s18_d8", S18, S, Mixers.DYNAMIC, Act.STAR_RELU, K, 0.125, "DFFormer-S18 ablation: reweight ratio 1/8"),
+            new Spec("dfformer_s18_afno", S18, S, Mixers.AFNO, Act.STAR_RELU, K, R, "DFFormer-S18 ablation: AFNO token mixer"));
 
     private MetaFormers() {
     }
@@ -118,7 +118,8 @@ public final class MetaFormers {
      * Loads a state dict saved at one resolution into a model built for another, as the reference's
      * {@code load_weights}: every {@code complex_weights} entry is resized to the model's filter size by bicubic
      * interpolation with {@code align_corners=True} ({@code resize_complex_weight}), real and imaginary parts as
-     * separate planes; everything else is loaded unchanged.
+     * separate planes; everything else is loaded unchanged (AFNO2D's spectral weights do not depend on the
+     * resolution). Checked against the reference's {@code load_weights} in {@code GoldenTest}.
      *
      * @param model  the target, e.g. built with {@code optImageSize(384)}
      * @param state  the source, e.g. weights trained at 224×224
@@ -148,10 +149,13 @@ public final class MetaFormers {
         MetaFormer.TokenMixerFactory dynamic = (dim, h, w, rng) -> new DynamicFilter(dim, h, w, s.numFilters(), s.reweightRatio(), act, rng);
         MetaFormer.TokenMixerFactory global = (dim, h, w, rng) -> new GlobalFilter(dim, h, w, act, rng);
         MetaFormer.TokenMixerFactory sepConv = (dim, h, w, rng) -> new SepConv(dim, act, rng);
+        MetaFormer.TokenMixerFactory afno = (dim, h, w, rng) -> new AFNO2D(dim, h, w, AFNO2D.DEFAULT_NUM_BLOCKS,
+                AFNO2D.DEFAULT_SPARSITY_THRESHOLD, act, rng);
         MetaFormer.TokenMixerFactory[] mixers = switch (s.mixers()) {
             case DYNAMIC -> new MetaFormer.TokenMixerFactory[] {dynamic};
             case GLOBAL -> new MetaFormer.TokenMixerFactory[] {global};
             case CONV_DYNAMIC -> new MetaFormer.TokenMixerFactory[] {sepConv, sepConv, dynamic, dynamic};
+            case AFNO -> new MetaFormer.TokenMixerFactory[] {afno};
         };
         return MetaFormer.builder().setDepths(s.depths()).setDims(s.dims()).setTokenMixers(mixers)
                 .optMlps((dim, rng) -> new Mlp(dim, 4, dim, act, 0.0, rng))

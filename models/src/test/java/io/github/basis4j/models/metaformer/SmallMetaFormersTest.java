@@ -32,6 +32,8 @@ class SmallMetaFormersTest {
         Map<String, Tensor> state = m.stateDict();
         assertThat(state.get("downsample_layers.0.conv.weight").shape()).isEqualTo(Shape.of(32, 1, 7, 7));
         assertThat(state.get("head.fc2.weight").shape().dim(0)).isEqualTo(10);
+        assertThat(((MetaFormer) m).inChannels()).isEqualTo(1);
+        assertThat(((MetaFormer) m).numClasses()).isEqualTo(10);
         // Stem 7x7 stride 4 padding 2: 28 -> 7; transitions 3x3 stride 2 padding 1: 7 -> 4 -> 2. Wc = W/2 + 1.
         int[][] sizes = {{7, 4}, {4, 3}, {2, 2}};
         int[] dims = {32, 64, 128};
@@ -88,9 +90,12 @@ class SmallMetaFormersTest {
     @Test
     void optionsChangeClassesChannelsSizeAndSeedAndRanksAreRefused() {
         ModelOptions o = ModelOptions.builder().optNumClasses(3).optInChannels(3).optImageSize(32).optSeed(5).build();
-        Map<String, Tensor> state = SmallMetaFormers.builder("gfformer_fmnist", o).build().stateDict();
+        MetaFormer net = SmallMetaFormers.builder("gfformer_fmnist", o).build();
+        Map<String, Tensor> state = net.stateDict();
         assertThat(state.get("downsample_layers.0.conv.weight").shape()).isEqualTo(Shape.of(32, 3, 7, 7));
         assertThat(state.get("head.fc2.weight").shape().dim(0)).isEqualTo(3);
+        assertThat(net.inChannels()).isEqualTo(3);
+        assertThat(net.numClasses()).isEqualTo(3);
         assertThat(state.get("stages.0.0.token_mixer.complex_weights").shape()).isEqualTo(Shape.of(8, 5, 64, 2));
         assertThatThrownBy(() -> Models.create("dfformer_fmnist", ModelOptions.builder().optSharedRank(4).build()))
                 .hasMessageContaining("dfformer_fmnist takes no basis ranks");

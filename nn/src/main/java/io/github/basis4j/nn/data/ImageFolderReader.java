@@ -85,6 +85,15 @@ public final class ImageFolderReader {
             throw new DataFileException(file, "cannot decode the image (" + e.getMessage() + ")", e);
         }
         if (img == null) throw new DataFileException(file, "not a PNG or JPEG image that javax.imageio can read");
+        return toImage(img, mode);
+    }
+
+    /**
+     * A decoded image converted to {@code mode}, values in [0, 1]: grey images scaled by their sample
+     * range, others through their RGB colours (alpha dropped, not composited); grey from RGB with PIL's
+     * integer luma.
+     */
+    public static Image toImage(BufferedImage img, ColorMode mode) {
         int h = img.getHeight(), w = img.getWidth(), c = mode.channels();
         float[] out = new float[h * w * c];
         Raster raster = img.getRaster();

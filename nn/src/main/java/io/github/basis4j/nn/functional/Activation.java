@@ -8,8 +8,8 @@ import io.github.basis4j.simd.ops.Elementwise;
 import io.github.basis4j.simd.ops.Reductions;
 
 /**
- * Activation functions recorded for autograd: ReLU, exact GELU, StarReLU, SquaredReLU, sigmoid, tanh and
- * softmax along an axis.
+ * Activation functions recorded for autograd: ReLU, exact GELU, StarReLU, softshrink, SquaredReLU, sigmoid,
+ * tanh and softmax along an axis.
  * Each takes a tensor of any shape and returns a new tensor of the same shape. simd-core's
  * {@link Elementwise} facade validates the arguments and runs the backend's kernels, forward and backward;
  * backward adds into the input gradients. ReLU-family backwards use the saved input; sigmoid and tanh use
@@ -64,6 +64,32 @@ public final class Activation {
             protected void backward(Tensor g) {
                 Elementwise.starReluBackward(xv, s, g, needsGrad(0) ? gradOf(0) : null,
                         needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
+            }
+        });
+    }
+
+    /**
+     * {@code torch.nn.functional.softshrink(x, lambd)}: {@code x - λ} above λ, {@code x + λ} below -λ, 0 between
+     * (AFNO's sparsity step on the spectrum). Computed as {@code relu(x - λ) - relu(-x - λ)}, which gives the same
+     * floats (negation is exact), so the backward is two ReLU backwards: {@code dx += dy} where {@code |x| > λ}, zero
+     * elsewhere and at ±λ, as PyTorch's.
+     *
+     * @param lambda the threshold, {@code >= 0} (PyTorch rejects negative ones)
+     */
+    public static Variable softshrink(Variable x, float lambda) {
+        Tensor xv = Arith.value("softshrink", "x", x);
+        if (!(lambda >= 0)) throw new IllegalArgumentException("softshrink: lambda must be >= 0, got " + lambda);
+        Tensor above = Elementwise.addScalar(xv, -lambda);
+        Tensor below = Elementwise.addScalar(Elementwise.scale(xv, -1f), -lambda);
+        Tensor y = Elementwise.relu(above);
+        Elementwise.axpy(-1f, Elementwise.relu(below), y);
+        return Graph.record(y, new Node(x) {
+            @Override public String name() { return "softshrink"; }
+
+            @Override
+            protected void backward(Tensor g) {
+                Elementwise.reluBackward(above, g, gradOf(0));
+                Elementwise.reluBackward(below, g, gradOf(0));
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.github.basis4j.nn.functional;
 
+import io.github.basis4j.fft.BlockComplexLinear;
 import io.github.basis4j.fft.FilterResize;
 import io.github.basis4j.fft.Norm;
 import io.github.basis4j.fft.RealFft2d;
@@ -207,6 +208,44 @@ public final class Spectral {
         Tensor spec = RealFft2d.rfft2(xv, norm);
         SpectralOps.dynamicFilter(spec, rv, kv, w, spec);
         return Variable.constant(RealFft2d.irfft2(spec, h, w, norm));
+    }
+
+    /**
+     * One layer of AFNO's spectral MLP (DFFormer's {@code AFNO2D}): a block-diagonal complex linear map over the
+     * channels of every bin, {@code y[.., b, :] = x[.., b, :] · (W[0, b] + j·W[1, b]) + (B[0, b] + j·B[1, b])}, the
+     * reference's pairs of {@code einsum('...bi,bio->...bo', ...)} with {@code w1, b1} or {@code w2, b2}. The
+     * arithmetic is {@link BlockComplexLinear}'s.
+     *
+     * @param spec   half spectrum {@code [N, H, Wc, 2, nb·in]}
+     * @param weight {@code [2, nb, in, out]}: real parts, then imaginary parts
+     * @param bias   {@code [2, nb, out]}, or null for none
+     * @return {@code [N, H, Wc, 2, nb·out]}
+     */
+    public static Variable blockComplexLinear(Variable spec, Variable weight, Variable bias) {
+        String op = "blockComplexLinear";
+        requireNotNull(op, "spec", spec);
+        requireNotNull(op, "weight", weight);
+        Tensor sv = spec.value(), wv = weight.value();
+        Tensor y = BlockComplexLinear.forward(sv, wv, bias == null ? null : bias.value());
+        Node node = bias == null
+                ? new Node(spec, weight) {
+                    @Override public String name() { return op; }
+
+                    @Override
+                    protected void backward(Tensor g) {
+                        BlockComplexLinear.backward(sv, wv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null, null);
+                    }
+                }
+                : new Node(spec, weight, bias) {
+                    @Override public String name() { return op; }
+
+                    @Override
+                    protected void backward(Tensor g) {
+                        BlockComplexLinear.backward(sv, wv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null,
+                                needsGrad(2) ? gradOf(2) : null);
+                    }
+                };
+        return Graph.record(y, node);
     }
 
     // ---- validation ----------------------------------------------------------------------------------------

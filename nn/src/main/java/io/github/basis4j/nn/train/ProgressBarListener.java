@@ -19,6 +19,16 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * redrawn with carriage returns makes an unreadable log file.
  */
 public final class ProgressBarListener implements TrainingListener {
+    /** Whether the progressbar library (an optional dependency of basis4j) is on the class path. */
+    static boolean available() {
+        try {
+            Class.forName("me.tongfei.progressbar.ProgressBar", false, ProgressBarListener.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** Redraw at most this often: the bar costs nothing measurable at this rate, even for tiny steps. */
     private static final int UPDATE_INTERVAL_MS = 200;
     /** Width of the bar's line when the environment does not give {@code COLUMNS}: the classic terminal's. */

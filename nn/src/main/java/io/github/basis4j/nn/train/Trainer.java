@@ -393,7 +393,14 @@ public final class Trainer {
     /** The console listener {@link ProgressMode} asks for, or null. */
     private TrainingListener progressListener() {
         ProgressMode mode = progress;
-        if (mode == ProgressMode.AUTO) mode = ProgressMode.interactiveConsole() ? ProgressMode.BAR : ProgressMode.LINES;
+        // The bar needs the optional progressbar library; without it a terminal gets the line per epoch.
+        if (mode == ProgressMode.AUTO) {
+            mode = ProgressMode.interactiveConsole() && ProgressBarListener.available() ? ProgressMode.BAR : ProgressMode.LINES;
+        }
+        if (mode == ProgressMode.BAR && !ProgressBarListener.available()) {
+            throw new IllegalStateException("Trainer: ProgressMode.BAR needs me.tongfei:progressbar on the class path (an optional "
+                    + "dependency of basis4j-nn); add it or use ProgressMode.LINES");
+        }
         return switch (mode) {
             case BAR -> new ProgressBarListener(console);
             case LINES -> new EpochLineListener(console);

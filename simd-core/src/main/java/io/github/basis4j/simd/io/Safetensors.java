@@ -73,13 +73,35 @@ public final class Safetensors {
 
         /** The named tensor converted to float32, in a new array. */
         public Tensor tensor(String name) {
+            Entry e = entry(name);
+            Tensor t = Tensor.zeros(e.shape());
+            decode(e, t.data(), 0);
+            return t;
+        }
+
+        /**
+         * Decodes the named tensor to float32 straight into {@code out[outOff, outOff + size)}, straight from the
+         * mapped file: loading weights this way copies each value once instead of through a temporary tensor.
+         *
+         * @throws SafetensorsException if there is no such tensor
+         * @throws IllegalArgumentException if the range does not fit in {@code out}
+         */
+        public void readInto(String name, float[] out, int outOff) {
+            Entry e = entry(name);
+            int n = e.shape().sizeAsInt();
+            if (out == null || outOff < 0 || outOff > out.length - n) {
+                throw new IllegalArgumentException("Safetensors.readInto: " + name + " " + e.shape() + " needs " + n + " floats at offset "
+                        + outOff + ", got an array of " + (out == null ? "null" : out.length));
+            }
+            decode(e, out, outOff);
+        }
+
+        private Entry entry(String name) {
             Entry e = entries.get(name);
             if (e == null) {
                 throw new SafetensorsException(path + ": no tensor named '" + name + "'; it holds " + entries.keySet());
             }
-            Tensor t = Tensor.zeros(e.shape());
-            decode(e, t.data());
-            return t;
+            return e;
         }
 
         /** Every tensor, converted to float32, in header order. */
@@ -89,28 +111,28 @@ public final class Safetensors {
             return out;
         }
 
-        private void decode(Entry e, float[] out) {
+        private void decode(Entry e, float[] out, int off) {
             ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
             b.position((int) e.begin()).limit((int) e.end());
             b = b.slice().order(ByteOrder.LITTLE_ENDIAN);
-            int n = out.length;
+            int n = e.shape().sizeAsInt();
             switch (e.dtype()) {
-                case F32 -> b.asFloatBuffer().get(out, 0, n);
+                case F32 -> b.asFloatBuffer().get(out, off, n);
                 case F64 -> {
-                    for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(8 * i);
+                    for (int i = 0; i < n; i++) out[off + i] = (float) b.getDouble(8 * i);
                 }
                 case I64 -> {
-                    for (int i = 0; i < n; i++) out[i] = b.getLong(8 * i);
+                    for (int i = 0; i < n; i++) out[off + i] = b.getLong(8 * i);
                 }
                 case I32 -> {
-                    for (int i = 0; i < n; i++) out[i] = b.getInt(4 * i);
+                    for (int i = 0; i < n; i++) out[off + i] = b.getInt(4 * i);
                 }
                 case F16 -> {
-                    for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(2 * i));
+                    for (int i = 0; i < n; i++) out[off + i] = Float.float16ToFloat(b.getShort(2 * i));
                 }
                 case BF16 -> {
                     // bfloat16 is the upper half of a float32: shift the 16 bits into place.
-                    for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xFFFF) << 16);
+                    for (int i = 0; i < n; i++) out[off + i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xFFFF) << 16);
                 }
             }
         }

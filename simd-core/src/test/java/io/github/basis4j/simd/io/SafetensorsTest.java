@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,25 @@ class SafetensorsTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(q -> q.getFileName().toString())).containsExactly("m.safetensors");
         }
+    }
+
+    @Test
+    void readIntoDecodesAtAnOffsetAndLeavesTheRestAlone() throws IOException {
+        Tensor w = Tensor.uniform(Shape.of(2, 3), -1, 1, 4);
+        Path p = dir.resolve("w.safetensors");
+        Safetensors.write(p, Map.of("w", w), Map.of());
+        Safetensors.File f = Safetensors.read(p);
+        float guard = -7f;
+        float[] out = new float[10];
+        Arrays.fill(out, guard);
+        f.readInto("w", out, 3);
+        float[] expected = new float[10];
+        Arrays.fill(expected, guard);
+        System.arraycopy(w.toArray(), 0, expected, 3, 6);
+        assertThat(out).containsExactly(expected);
+        assertThatThrownBy(() -> f.readInto("w", out, 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readInto").hasMessageContaining("6 floats at offset 5").hasMessageContaining("array of 10");
+        assertThatThrownBy(() -> f.readInto("nope", out, 0)).isInstanceOf(SafetensorsException.class).hasMessageContaining("no tensor named 'nope'");
     }
 
     @Test

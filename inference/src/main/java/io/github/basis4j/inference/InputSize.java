@@ -1,4 +1,4 @@
-package io.github.basis4j.cli;
+package io.github.basis4j.inference;
 
 /**
  * The size of one input image, channel-last {@code [height, width, channels]}.
