@@ -3,7 +3,10 @@
 #
 #   ./basis4j bench kernels            GEMM, 3x3 and depthwise convolutions, T=1 and T=2 (about 8 minutes)
 #   ./basis4j bench fft                rfft2+irfft2 on the DFFormer maps, also beside JTransforms used plainly
-#   ./basis4j bench all                every group (models joins when its workloads are listed)
+#   ./basis4j bench models             ResNet-32 train/inference, DFFormer-S18 inference, beside PyTorch and ONNX
+#                                      Runtime, then memory checks and op profiles (about 15 minutes); the reference
+#                                      checkouts: --netrl2 PATH --dfformer PATH (default /tmp/netrl2, /tmp/dfformer)
+#   ./basis4j bench all                every group
 #   ./basis4j bench kernels --smoke    one short iteration each: checks the pipeline, figures mean nothing
 #   ./basis4j bench kernels --help     every option (compare.py)
 #

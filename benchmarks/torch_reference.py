@@ -19,6 +19,11 @@ Twins (layouts are PyTorch's own; the Java side is channel-last, which does not 
                                   upstream gradient (no accumulation into .grad)
   rfft2_irfft2_forward            irfft2(rfft2(x [n, h, w, c], dim=(1, 2), norm="ortho"), s=(h, w), ...) under no_grad
   rfft2_irfft2_forward_backward   the same with x requiring grad, then autograd.grad for dx
+  model_inference                 the reference model (reference_models.py, same weights as ours) in eval mode
+                                  under no_grad on a seeded [n, 3, r, r] batch
+  model_train_step                zero_grad, cross-entropy (+ the DSFB orthogonality penalty for shared models, as
+                                  train_cifar10.py), backward, SGD step (lr 0.1, momentum 0.9, weight decay 5e-4)
+A models workload whose reference checkout is missing prints {"skipped": "<why>"} instead of times.
 """
 
 import argparse
@@ -97,6 +102,87 @@ def make_rfft2_irfft2_forward_backward(s):
     return run
 
 
+class Skipped(Exception):
+    """A workload whose reference cannot run here (its checkout is missing); the message says why."""
+
+
+# Set by main: the weight files of reference_models.py prepare, and the reference checkouts.
+MODEL_SETUP = {"weights": None, "paths": {}, "given": {}}
+# train_cifar10.py's settings: SGD lr 0.1, momentum 0.9, weight decay 5e-4; --lambdaR 10 for the DSFB penalty.
+SGD_LR, SGD_MOMENTUM, SGD_WEIGHT_DECAY, DSFB_LAMBDA = 0.1, 0.9, 5e-4, 10.0
+
+
+def _reference_model(s):
+    import reference_models
+    key = reference_models.model_key(s)
+    family = reference_models.MODELS[key][0]
+    path = MODEL_SETUP["paths"].get(family)
+    if path is None:
+        raise Skipped(reference_models.missing_note(family, MODEL_SETUP["given"].get(family)))
+    net = reference_models.build(key, s, path)
+    if not reference_models.load_weights(net, MODEL_SETUP["weights"], key):
+        print(f"  PyTorch: no weight file for {key} in {MODEL_SETUP['weights']}; the reference's seeded init is used",
+              file=sys.stderr)
+    return key, net
+
+
+def _image_batch(s):
+    size = s.get("r", 32)
+    return torch.randn(s["n"], 3, size, size)
+
+
+def make_model_inference(s):
+    _, net = _reference_model(s)
+    net.eval()
+    x = _image_batch(s)
+
+    def run():
+        with torch.no_grad():
+            net(x)
+    return run
+
+
+def dsfb_penalty(net):
+    """The orthogonality term of train_cifar10.py's train_basis_double, restated: per stage, the filters of
+    shared_basis_<g>_1 and _2 and of every later block's basis_conv1 and basis_conv2 are the rows of B;
+    D = (B·Bᵀ − I)²; the shared rows against all rows plus each unique basis against itself are summed, and
+    λ·(Σ over stages)/(number of entries summed) is returned."""
+    sim, count = 0.0, 0
+    for g in (1, 2, 3):
+        layer = getattr(net, f"layer{g}")
+        shared = [getattr(net, f"shared_basis_{g}_1").weight, getattr(net, f"shared_basis_{g}_2").weight]
+        unique = [w for block in list(layer)[1:] for w in (block.basis_conv1.weight, block.basis_conv2.weight)]
+        rows = shared + unique
+        b = torch.cat(rows).reshape(sum(r.shape[0] for r in rows), -1)
+        d = (b @ b.t() - torch.eye(b.shape[0])) ** 2
+        n_shared, per = sum(r.shape[0] for r in shared), unique[0].shape[0]
+        sim = sim + d[:n_shared].sum()
+        count += n_shared * b.shape[0]
+        for k in range(len(unique)):
+            lo = n_shared + k * per
+            sim = sim + d[lo:lo + per, lo:lo + per].sum()
+            count += per * per
+    return DSFB_LAMBDA * sim / count
+
+
+def make_model_train_step(s):
+    key, net = _reference_model(s)
+    net.train()
+    optimizer = torch.optim.SGD(net.parameters(), lr=SGD_LR, momentum=SGD_MOMENTUM, weight_decay=SGD_WEIGHT_DECAY)
+    x = _image_batch(s)
+    labels = torch.randint(0, 10, (s["n"],))
+    shared = hasattr(net, "shared_basis_1_1")
+
+    def run():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(net(x), labels)
+        if shared:
+            loss = loss + dsfb_penalty(net)
+        loss.backward()
+        optimizer.step()
+    return run
+
+
 # Keyed by workloads.Kind.torch.
 RUNNERS = {
     "mm": make_mm,
@@ -104,6 +190,8 @@ RUNNERS = {
     "conv2d_forward_backward": make_conv2d_forward_backward,
     "rfft2_irfft2_forward": make_rfft2_irfft2_forward,
     "rfft2_irfft2_forward_backward": make_rfft2_irfft2_forward_backward,
+    "model_inference": make_model_inference,
+    "model_train_step": make_model_train_step,
 }
 
 
@@ -148,13 +236,31 @@ def main():
     parser.add_argument("--measure", type=float, default=2.0, help="measuring seconds per workload")
     parser.add_argument("--min-runs", type=int, default=10, help="timed calls at least")
     parser.add_argument("--max-runs", type=int, default=2000, help="timed calls at most")
+    parser.add_argument("--weights", help="models: the directory of reference_models.py prepare")
+    parser.add_argument("--netrl2", help="models: checkout of ssregibility/Net_RL2")
+    parser.add_argument("--dfformer", help="models: checkout of okojoalg/dfformer")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     blas = loaded_blas()
+    if args.group in ("models", "all"):
+        import reference_models
+        MODEL_SETUP["weights"] = args.weights
+        MODEL_SETUP["given"] = {f: getattr(args, f) for f in reference_models.FAMILIES}
+        MODEL_SETUP["paths"] = {f: reference_models.checkout(f, getattr(args, f)) for f in reference_models.FAMILIES}
+    done = {}  # (twin, shape) -> record: two of our workloads with one twin (fused and plain inference) share it
     for w in workloads.select(args.group, args.only):
+        if (w.kind.torch, w.shape) in done:
+            print(json.dumps({**done[(w.kind.torch, w.shape)], "benchmark": w.ours}), flush=True)
+            continue
         torch.manual_seed(SEED)
-        run = RUNNERS[w.kind.torch](w.sizes)
+        try:
+            run = RUNNERS[w.kind.torch](w.sizes)
+        except Skipped as why:
+            print(json.dumps({"side": "pytorch", "benchmark": w.ours, "shape": w.shape, "threads": args.threads,
+                              "skipped": str(why)}), flush=True)
+            print(f"  PyTorch T={args.threads} {w.label}: skipped, {why}", file=sys.stderr, flush=True)
+            continue
         times = sorted(time_calls(run, args.warmup, args.measure, args.min_runs, args.max_runs))
         record = {
             "side": "pytorch", "benchmark": w.ours, "shape": w.shape, "threads": args.threads,
@@ -162,6 +268,7 @@ def main():
             "ms_p25": quantile(times, 0.25), "ms_p75": quantile(times, 0.75), "runs": len(times),
             "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "blas": blas,
         }
+        done[(w.kind.torch, w.shape)] = record
         print(json.dumps(record), flush=True)
         print(f"  PyTorch T={args.threads} {w.label}: {record['ms']:.3f} ms (median of {len(times)})",
               file=sys.stderr, flush=True)

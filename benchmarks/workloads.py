@@ -13,6 +13,8 @@ Shape strings are underscore-separated tokens, a lower-case name and a number ea
   GEMM         m, n, k                   c[m, n] = a[m, k] @ b[k, n]
   convolution  n, h, w, c, oc, k; s (stride, 1), p (padding, k // 2), g (groups, 1; g = c = oc is depthwise)
   FFT          n, h, w, c                rfft2 then irfft2 over dims (1, 2) of [n, h, w, c], norm "ortho"
+  model        a model token (resnet32, dsresnet32 with s and u: shared and unique rank, dfformer18 and
+               cdfformer18 with r: resolution), then n (batch); see reference_models.py
 
 Standard library only: compare.py imports this under any python3, torch_reference.py under /usr/bin/python3.
 """
@@ -85,6 +87,37 @@ def fft_label(s: Dict[str, int]) -> str:
     return f"rfft2+irfft2 [{s['n']},{s['h']},{s['w']},{s['c']}]"
 
 
+MODEL_NAMES = {"resnet32": "ResNet32", "dsresnet32": "ResNet32_DoubleShared", "dfformer18": "dfformer_s18",
+               "cdfformer18": "cdfformer_s18"}
+
+
+def model_name(s: Dict[str, int]) -> str:
+    """"ResNet32_DoubleShared(16,1)", "dfformer_s18 224²" from a models shape."""
+    key = next(f"{k}{v}" for k, v in s.items() if f"{k}{v}" in MODEL_NAMES)
+    text = MODEL_NAMES[key]
+    if "s" in s:
+        text += f"({s['s']},{s['u']})"
+    if "r" in s:
+        text += f" {s['r']}²"
+    return text
+
+
+def train_label(s: Dict[str, int]) -> str:
+    return f"{model_name(s)} train step b{s['n']}"
+
+
+def inference_label(s: Dict[str, int]) -> str:
+    return f"{model_name(s)} inference b{s['n']}"
+
+
+def fused_label(s: Dict[str, int]) -> str:
+    return f"{model_name(s)} fused inference b{s['n']}"
+
+
+def batch_images(s: Dict[str, int]) -> int:
+    return s["n"]
+
+
 @dataclass(frozen=True)
 class Kind:
     """What one Java benchmark method does, seen from the comparison."""
@@ -92,6 +125,8 @@ class Kind:
     label: Callable[[Dict[str, int]], str]            # short workload name for the table
     flops: Optional[Callable[[Dict[str, int]], int]]  # FLOPs per call, or None where no count is customary (FFT)
     suffix: str = ""                                  # pass, appended to the label
+    images: Optional[Callable[[Dict[str, int]], int]] = None  # images per call, for an images/s column (models)
+    plain: bool = True                                # also time the scalar fallback (too slow for whole models)
 
 
 # Keyed by "<JMH class>.<method>" in io.github.basis4j.bench.
@@ -102,11 +137,17 @@ KINDS: Dict[str, Kind] = {
     # FFT: ours is FftBench over the fft module's RealFft2d; JTransformsFftBench (same shapes and methods) is a reference.
     "FftBench.forward": Kind("rfft2_irfft2_forward", fft_label, None, " fwd"),
     "FftBench.forwardBackward": Kind("rfft2_irfft2_forward_backward", fft_label, None, " fwd+bwd"),
+    # models: ModelBench over the models module's networks; OrtModelBench (ONNX Runtime) is a reference.
+    "ModelBench.trainStep": Kind("model_train_step", train_label, None, "", batch_images, False),
+    "ModelBench.inference": Kind("model_inference", inference_label, None, "", batch_images, False),
+    # Ours through FusedCifarResNet (batch norms folded, bases merged): the same reference twin as inference.
+    "ModelBench.fusedInference": Kind("model_inference", fused_label, None, "", batch_images, False),
 }
 
 # Java benchmarks that are references, not ours: shown in their own column, same kind and shape as ours.
 JAVA_REFERENCES: Dict[str, str] = {
     "JTransformsFftBench": "JTransforms plain",
+    "OrtModelBench": "ONNX Runtime",
 }
 
 
@@ -146,6 +187,9 @@ def _fft(method: str, shape: str) -> Workload:
 _FFT_SHAPES = [f"n{n}_{hwc}" for n in (1, 8)
                for hwc in ("h56_w56_c128", "h28_w28_c256", "h14_w14_c640", "h7_w7_c1024")]
 
+# Model tokens (reference_models.MODELS): the plain ResNet32 and the DoubleShared one at the reference's ranks.
+_CIFAR_MODELS = ["resnet32", "dsresnet32_s16_u1"]
+
 WORKLOADS = [
     # kernels: GEMM. 256³ fits in L2; 1024³ is PERF.md's OpenBLAS yardstick; 3136×64×576 is the im2col GEMM
     # of ResNet-34 stage 1 (56×56 map, 64→64, 3×3).
@@ -168,7 +212,15 @@ WORKLOADS = [
     # fft: rfft2 + irfft2, norm "ortho", on the token-mixer maps; beside PyTorch and JTransforms used plainly.
     *[_fft("forward", shape) for shape in _FFT_SHAPES],
     *[_fft("forwardBackward", shape) for shape in _FFT_SHAPES],
-    # models: whole-network workloads (ResNet-32 train step and inference, DFFormer-S18 inference) come here.
+    # models: whole networks with the reference's weights (benchmarks/reference_models.py). CIFAR-10 ResNet-32,
+    # plain and DoubleShared (shared rank 16, unique rank 1): an SGD training step at batch 128 (cross-entropy,
+    # plus the DSFB orthogonality penalty for the shared model), inference at batch 128 and 1, inference also
+    # beside ONNX Runtime on the same weights, and through FusedCifarResNet (folded batch norms, merged bases).
+    # DFFormer-S18 and CDFFormer-S18 at 224²: inference at batch 1 and 8.
+    *[Workload("models", "ModelBench.trainStep", f"{m}_n128") for m in _CIFAR_MODELS],
+    *[Workload("models", f"ModelBench.{method}", f"{m}_n{n}", ("OrtModelBench.inference",))
+      for m in _CIFAR_MODELS for n in (128, 1) for method in ("inference", "fusedInference")],
+    *[Workload("models", "ModelBench.inference", f"{m}_r224_n{n}") for m in ("dfformer18", "cdfformer18") for n in (1, 8)],
 ]
 
 GROUPS = ("kernels", "fft", "models")

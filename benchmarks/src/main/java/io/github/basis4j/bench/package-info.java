@@ -1,6 +1,6 @@
 /**
- * JMH benchmarks of basis4j's kernels, run beside PyTorch by {@code benchmarks/compare.sh}
- * ({@code ./basis4j bench kernels}).
+ * JMH benchmarks of basis4j's kernels and models, run beside PyTorch by {@code benchmarks/compare.sh}
+ * ({@code ./basis4j bench kernels|fft|models}).
  *
  * <p>Conventions every benchmark class here follows:
  * <ul>
@@ -17,6 +17,11 @@
  *   <li>{@code @Setup} checks the result of the backend in use against the scalar twin
  *       ({@code Backends.scalar()}) before anything is timed, and throws if they differ
  *       ({@link io.github.basis4j.bench.Verify}).</li>
+ *   <li>Whole models ({@link io.github.basis4j.bench.ModelBench}, and ONNX Runtime as a reference in
+ *       {@link io.github.basis4j.bench.OrtModelBench}) load the reference PyTorch model's weights that the
+ *       comparison script prepared ({@link io.github.basis4j.bench.BenchModels}) and check their logits against
+ *       the reference's instead of a scalar twin; they run in the vector fork only.
+ *       {@link io.github.basis4j.bench.ModelChecks} holds the memory checks and op profiles of the models group.</li>
  * </ul>
  */
 package io.github.basis4j.bench;

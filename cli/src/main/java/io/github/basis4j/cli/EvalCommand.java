@@ -38,7 +38,7 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of train, or plain weights (then --model and --dataset are needed).")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of train, or plain weights, safetensors or torch.save .pth/.pt (then --model and --dataset are needed).")
     private Path checkpoint;
 
     @Mixin

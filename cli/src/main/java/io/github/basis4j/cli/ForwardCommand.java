@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * tensor {@value #INPUT} {@code [N, C, H, W]} (PyTorch's NCHW) from {@code --input}, converts it to the
  * library's NHWC, runs the model in eval mode without a tape and writes the logits {@code [N, classes]} as
  * the tensor {@value #OUTPUT} to {@code --output}. {@code --weights} holds the state dict under the
- * reference's keys: a PyTorch {@code state_dict} saved with {@code safetensors.torch.save_file} loads as is.
+ * reference's keys: a PyTorch {@code state_dict} saved with {@code safetensors.torch.save_file} loads as is, and so
+ * does one saved with {@code torch.save} ({@code .pth} / {@code .pt}).
  */
 @Command(name = "forward", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a model on the NCHW float32 tensor 'input' of a safetensors file; write the logits as tensor 'output'.")
@@ -39,7 +40,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Mixin
     private ModelArgs modelArgs;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "The model's state dict (reference key names).")
+    @Option(names = "--weights", required = true, paramLabel = "W.safetensors|W.pth", description = "The model's state dict (reference key names): safetensors, or torch.save's .pth/.pt.")
     private Path weights;
 
     @Option(names = "--input", required = true, paramLabel = "IN.safetensors", description = "Holds the float32 tensor 'input', [N, C, H, W].")
@@ -61,10 +62,10 @@ final class ForwardCommand implements Callable<Integer> {
         modelArgs.validate(spec);
         Checks.threads(spec, threads);
         Safetensors.File in = Checkpoints.open("input", input);
-        Safetensors.File w = Checkpoints.open("weights", weights);
+        Checkpoints.Weights w = Checkpoints.openWeights("weights", weights);
         CliModel model = catalog.create(modelArgs.request(modelArgs.model, null, null, 0));
         Tensor x = readInput(in, model.nativeInput().channels());
-        Checkpoints.loadWeights(model.module(), model.name(), w, weights);
+        Checkpoints.loadWeights(model.module(), model.name(), w);
         model.module().eval();
         Tensor logits;
         try (NoGrad ignored = NoGrad.enter()) {

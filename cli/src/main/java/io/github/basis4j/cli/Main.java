@@ -13,8 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code basis4j} command: {@code train}, {@code eval}, {@code predict}, {@code forward}, {@code info}
- * and {@code bench}.
+ * The {@code basis4j} command: {@code train}, {@code eval}, {@code predict}, {@code forward}, {@code convert},
+ * {@code info} and {@code bench}.
  *
  * <p>Error contract: every failure the user can cause ends with exactly one line on standard error,
  * {@code basis4j <command>: <what went wrong>}, and a non-zero exit status — {@value #EXIT_USAGE} for a
@@ -63,6 +63,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("eval", new EvalCommand(catalog));
         cl.addSubcommand("predict", new PredictCommand(catalog));
         cl.addSubcommand("forward", new ForwardCommand(catalog));
+        cl.addSubcommand("convert", new ConvertCommand());
         cl.addSubcommand("info", new InfoCommand(catalog));
         cl.addSubcommand("bench", new BenchCommand(catalog));
         cl.setOut(out);

@@ -35,7 +35,7 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of train, or plain weights (then --model is needed).")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of train, or plain weights, safetensors or torch.save .pth/.pt (then --model is needed).")
     private Path checkpoint;
 
     @Mixin

@@ -5,7 +5,6 @@ import io.github.basis4j.inference.Preprocessing;
 import io.github.basis4j.nn.data.CifarReader;
 import io.github.basis4j.nn.data.FashionMnist;
 import io.github.basis4j.nn.data.Interpolation;
-import io.github.basis4j.simd.io.Safetensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +17,11 @@ import java.util.Optional;
  *
  * <p>A checkpoint written by {@code train} says everything itself ({@link RunConfig}); {@code --model},
  * {@code --in-channels} and {@code --num-classes} may still override it. Plain weights need
- * {@code --model}; their preprocessing then follows the dataset named with {@code --dataset} (its
- * normalisation, its image size or else the model's native one) or, without one, the model's own
- * ({@link CliModel#nativePreprocessing()}: ImageNet's for the MetaFormers) or else its native size with no
- * normalisation, and classes are numbered unless the dataset names them.
+ * {@code --model} (so does a {@code torch.save} state dict, {@code .pth} / {@code .pt}); their preprocessing
+ * then follows the dataset named with {@code --dataset} (its normalisation, its image size or else the model's
+ * native one) or, without one, the model's own ({@link CliModel#nativePreprocessing()}: ImageNet's for the
+ * MetaFormers) or else its native size with no normalisation, and classes are numbered unless the dataset
+ * names them.
  *
  * @param model         the model, weights loaded, in eval mode
  * @param preprocessing what an image goes through before the model
@@ -35,7 +35,7 @@ record RestoredModel(CliModel model, Preprocessing preprocessing, List<String> c
      * @param dataset the dataset the command works on, or null
      */
     static RestoredModel load(ModelCatalog catalog, ModelArgs args, Path checkpoint, DatasetKind dataset) throws IOException {
-        Safetensors.File file = Checkpoints.open("checkpoint", checkpoint);
+        Checkpoints.Weights file = Checkpoints.openWeights("checkpoint", checkpoint);
         Optional<RunConfig> config = RunConfig.fromMetadata(file.metadata(), checkpoint);
         CliModel model;
         Preprocessing preprocessing;
@@ -70,7 +70,7 @@ record RestoredModel(CliModel model, Preprocessing preprocessing, List<String> c
             throw new CliException(model.name() + " has " + model.numClasses() + " outputs but " + checkpoint + " names " + names.size()
                     + " classes; drop --num-classes or pass the one it was trained with");
         }
-        Checkpoints.loadWeights(model.module(), model.name(), file, checkpoint);
+        Checkpoints.loadWeights(model.module(), model.name(), file);
         model.module().eval();
         return new RestoredModel(model, preprocessing, names, config);
     }

@@ -59,9 +59,16 @@ final class JTransformsEngine {
         return CommonUtils.getThreadsBeginN_1D_FFT_2Threads();
     }
 
-    /** rfft2 of {@code n} samples {@code [H, W, C]} into {@code [H, Wc, 2, C]}, edge/mid scaled. */
-    void forward(float[] x, int xOff, float[] spec, int specOff, int n, float edgeScale, float midScale) {
+    /**
+     * rfft2 of {@code n} samples {@code [H, W, C]} into {@code [H, Wc, 2, C]}, edge/mid scaled;
+     * {@code accumulate} adds into {@code out} instead of overwriting it.
+     */
+    void forward(float[] x, int xOff, float[] out, int outOff, int n, float edgeScale, float midScale, boolean accumulate) {
         int two = 2 * c;
+        // Overwriting: rows are transformed in place in the output; adding: in this thread's
+        // intermediate, from which the columns' results are added into the output.
+        float[] spec = accumulate ? Workspace.intermediate(Math.toIntExact((long) n * h * wc * two)) : out;
+        int specOff = accumulate ? 0 : outOff;
         Parallel.forChunks(n * h, 1, (chunk, from, to) -> {
             float[] a = Workspace.get(w);
             for (int r = from; r < to; r++) {
@@ -80,16 +87,20 @@ final class JTransformsEngine {
                 }
             }
         });
-        columns(spec, specOff, spec, specOff, n, false);
+        columns(spec, specOff, out, outOff, n, false, accumulate);
     }
 
-    /** irfft2 of {@code n} spectra {@code [H, Wc, 2, C]} into {@code [H, W, C]}, edge/mid scaled. */
-    void inverse(float[] spec, int specOff, float[] x, int xOff, int n, float edgeScale, float midScale) {
+    /**
+     * irfft2 of {@code n} spectra {@code [H, Wc, 2, C]} into {@code [H, W, C]}, edge/mid scaled;
+     * {@code accumulate} adds into {@code x} instead of overwriting it.
+     */
+    void inverse(float[] spec, int specOff, float[] x, int xOff, int n, float edgeScale, float midScale, boolean accumulate) {
         int two = 2 * c;
         // realInverse(a, false) returns half the unnormalised c2r sum: compensate in the packing.
         float edge = 2 * edgeScale, mid = 2 * midScale;
-        float[] tmp = new float[Math.toIntExact((long) n * h * wc * two)];
-        columns(spec, specOff, tmp, 0, n, true);
+        // This thread's intermediate, kept between calls: no batch-sized array allocated and zeroed per call.
+        float[] tmp = Workspace.intermediate(Math.toIntExact((long) n * h * wc * two));
+        columns(spec, specOff, tmp, 0, n, true, false);
         Parallel.forChunks(n * h, 1, (chunk, from, to) -> {
             float[] a = Workspace.get(w);
             for (int r = from; r < to; r++) {
@@ -102,14 +113,18 @@ final class JTransformsEngine {
                         a[2 * k + 1] = mid * tmp[sr + k * two + c + ch];
                     }
                     rowFft.realInverse(a, false);
-                    for (int j = 0; j < w; j++) x[xr + j * c + ch] = a[j];
+                    if (accumulate) {
+                        for (int j = 0; j < w; j++) x[xr + j * c + ch] += a[j];
+                    } else {
+                        for (int j = 0; j < w; j++) x[xr + j * c + ch] = a[j];
+                    }
                 }
             }
         });
     }
 
-    /** Complex FFTs along H, one (sample, column, channel) at a time. */
-    private void columns(float[] src, int srcOff, float[] dst, int dstOff, int n, boolean inverse) {
+    /** Complex FFTs along H, one (sample, column, channel) at a time, written into {@code dst} or added into it. */
+    private void columns(float[] src, int srcOff, float[] dst, int dstOff, int n, boolean inverse, boolean accumulate) {
         int two = 2 * c, rowStride = wc * two;
         Parallel.forChunks(n * wc, 1, (chunk, from, to) -> {
             float[] a = Workspace.get(2 * h);
@@ -129,8 +144,13 @@ final class JTransformsEngine {
                     }
                     for (int y = 0; y < h; y++) {
                         int at = (int) (dstOff + base + (long) y * rowStride) + ch;
-                        dst[at] = a[2 * y];
-                        dst[at + c] = a[2 * y + 1];
+                        if (accumulate) {
+                            dst[at] += a[2 * y];
+                            dst[at + c] += a[2 * y + 1];
+                        } else {
+                            dst[at] = a[2 * y];
+                            dst[at + c] = a[2 * y + 1];
+                        }
                     }
                 }
             }

@@ -24,8 +24,9 @@ import io.github.basis4j.simd.spi.FftKernels;
  * them). The gradient of irfft2 w.r.t. the spectrum is rfft2 of the gradient at the inverse's scale
  * with those bins doubled. Backward methods <b>add</b> into their gradient arguments.
  *
- * <p>Threads: parallel over (sample, row) and (sample, column strip) on {@link Parallel}; results
- * are bit-identical for any thread count. Plans are cached per (H, W, C, direction).
+ * <p>Threads: parallel on {@link Parallel} over samples (a batch of at least as many samples as
+ * threads), else over the rows and column strips of each sample ({@link RealFft2dPlan}); results are
+ * bit-identical for any thread count. Plans are cached per (H, W, C, direction).
  */
 public final class RealFft2d {
     private RealFft2d() {
@@ -130,7 +131,7 @@ public final class RealFft2d {
         checkArray("rfft2", "x", x, xOff, n * plan.realSize());
         checkArray("rfft2", "spectrum", spectrum, spectrumOff, n * plan.complexSize());
         float s = (float) norm.forwardScale((long) h * w);
-        plan.execute(k, x, xOff, spectrum, spectrumOff, n, s, s);
+        plan.execute(k, x, xOff, spectrum, spectrumOff, n, s, s, false);
     }
 
     static void irfft2(FftKernels k, float[] spectrum, int spectrumOff, float[] x, int xOff, int n, int h, int w, int c,
@@ -139,7 +140,7 @@ public final class RealFft2d {
         checkArray("irfft2", "spectrum", spectrum, spectrumOff, n * plan.complexSize());
         checkArray("irfft2", "x", x, xOff, n * plan.realSize());
         float s = (float) norm.inverseScale((long) h * w);
-        plan.execute(k, spectrum, spectrumOff, x, xOff, n, s, s);
+        plan.execute(k, spectrum, spectrumOff, x, xOff, n, s, s, false);
     }
 
     static void rfft2Backward(FftKernels k, float[] gradSpectrum, int gradSpectrumOff, float[] gradX, int gradXOff,
@@ -150,10 +151,7 @@ public final class RealFft2d {
         // Each non-edge bin of the half spectrum stands for two bins of the full one, and c2r counts
         // it twice; the adjoint of the half-spectrum map counts it once, hence the ½.
         double s = norm.forwardScale((long) h * w);
-        int len = Math.toIntExact(n * plan.realSize());
-        float[] tmp = Workspace.gradient(len);
-        plan.execute(k, gradSpectrum, gradSpectrumOff, tmp, 0, n, (float) s, (float) (0.5 * s));
-        addInto(tmp, len, gradX, gradXOff);
+        plan.execute(k, gradSpectrum, gradSpectrumOff, gradX, gradXOff, n, (float) s, (float) (0.5 * s), true);
     }
 
     static void irfft2Backward(FftKernels k, float[] gradY, int gradYOff, float[] gradSpectrum, int gradSpectrumOff,
@@ -163,19 +161,7 @@ public final class RealFft2d {
         checkArray("irfft2Backward", "gradSpectrum", gradSpectrum, gradSpectrumOff, n * plan.complexSize());
         // c2r reads every non-edge bin twice (once as itself, once as its conjugate mirror).
         double s = norm.inverseScale((long) h * w);
-        int len = Math.toIntExact(n * plan.complexSize());
-        float[] tmp = Workspace.gradient(len);
-        plan.execute(k, gradY, gradYOff, tmp, 0, n, (float) s, (float) (2 * s));
-        addInto(tmp, len, gradSpectrum, gradSpectrumOff);
-    }
-
-    /** Elements added per chunk when accumulating a gradient. */
-    private static final int ADD_GRAIN = 1 << 16;
-
-    private static void addInto(float[] src, int len, float[] dst, int dstOff) {
-        Parallel.forRange(len, ADD_GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) dst[dstOff + i] += src[i];
-        });
+        plan.execute(k, gradY, gradYOff, gradSpectrum, gradSpectrumOff, n, (float) s, (float) (2 * s), true);
     }
 
     private static RealFft2dPlan plan(String op, int n, int h, int w, int c, Norm norm, RealFft2dPlan.Direction d) {

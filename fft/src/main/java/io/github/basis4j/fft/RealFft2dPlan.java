@@ -31,11 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * own pool, never touching its global thread settings) is the second engine; the planner chooses it
  * by a fixed rule ({@link #chooseEngine}) for one- or two-channel power-of-two planes.
  *
- * <p><b>Threading.</b> A batch is split by sample: each chunk transforms whole samples, rows then
- * columns on one thread. A single sample is split into (row) items for row transforms and (strip of
- * adjacent columns) items for column transforms. Chunks depend on the problem size only.
- * Each item's arithmetic is the same however items are grouped, so any thread count gives identical
- * bits. Scratch comes from a per-thread {@link Workspace}, once per chunk.
+ * <p><b>Threading.</b> A batch of at least as many samples as threads is split by sample: each
+ * chunk transforms whole samples, all passes of a sample on one thread, one parallel loop per call.
+ * Fewer samples are transformed one after the other, each split into (rows) items for the row pass
+ * and (strip of adjacent columns) items for the column pass. Chunks depend on the problem size only,
+ * and each row's and column's arithmetic is the same whichever way samples are split and items
+ * grouped, so any thread count gives identical bits. Scratch comes from a per-thread
+ * {@link Workspace}, once per chunk; the adjoints add their result into the gradient in the last
+ * pass, with no batch-sized temporary and no separate pass over the gradient.
  */
 public final class RealFft2dPlan {
     /** Which way a plan transforms. */
@@ -216,7 +219,7 @@ public final class RealFft2dPlan {
         checkArray("out", out, outOff, n * (forward ? complexSize() : realSize()));
         long points = (long) h * w;
         float s = (float) (forward ? norm.forwardScale(points) : norm.inverseScale(points));
-        execute(Backends.current().fft(), in, inOff, out, outOff, n, s, s);
+        execute(Backends.current().fft(), in, inOff, out, outOff, n, s, s, false);
     }
 
     private static void checkArray(String what, float[] a, int off, long need) {
@@ -231,58 +234,79 @@ public final class RealFft2dPlan {
      * The transform with separate factors for the edge bins (DC and, for even W, Nyquist) and the
      * other bins of the W axis: equal factors give rfft2 / irfft2; the adjoints weight the other
      * bins by ½ or 2 (they stand for two bins of the full spectrum). Arguments as
-     * {@link #execute(float[], int, float[], int, int, Norm)}, unchecked.
+     * {@link #execute(float[], int, float[], int, int, Norm)}, unchecked; {@code accumulate} adds the
+     * result into {@code out} instead of overwriting it (the backward passes).
      */
-    void execute(FftKernels k, float[] in, int inOff, float[] out, int outOff, int n, float edgeScale, float midScale) {
+    void execute(FftKernels k, float[] in, int inOff, float[] out, int outOff, int n, float edgeScale, float midScale,
+                 boolean accumulate) {
         if (n == 0) return;
         if (engine == Engine.JTRANSFORMS) {
             if (direction == Direction.REAL_TO_COMPLEX) {
-                jtransforms.forward(in, inOff, out, outOff, n, edgeScale, midScale);
+                jtransforms.forward(in, inOff, out, outOff, n, edgeScale, midScale, accumulate);
             } else {
-                jtransforms.inverse(in, inOff, out, outOff, n, edgeScale, midScale);
+                jtransforms.inverse(in, inOff, out, outOff, n, edgeScale, midScale, accumulate);
             }
             return;
         }
-        if (n > 1) {
-            // A batch: one sample per chunk, rows and columns of a sample on one thread, so the column
-            // pass reads the rows' output from its own core's cache. The per-sample loops nested below
-            // run inline on the worker. Chunks depend on n alone, so every thread count gives the same bits.
+        boolean forward = direction == Direction.REAL_TO_COMPLEX;
+        long inSize = forward ? realSize() : complexSize(), outSize = forward ? complexSize() : realSize();
+        if (n >= Parallel.threads()) {
+            // Enough samples for every thread: one sample per chunk, all passes of a sample on one
+            // thread, so each pass reads the previous one's output from its own core's cache and a
+            // call is a single parallel loop. The per-sample loops nested below run inline.
             Parallel.forChunks(n, 1, (chunk, from, to) -> {
-                for (int s = from; s < to; s++) executeSamples(k, in, inOff, out, outOff, s, 1, edgeScale, midScale);
+                for (int s = from; s < to; s++) {
+                    executeSample(k, in, Math.toIntExact(inOff + s * inSize), out, Math.toIntExact(outOff + s * outSize),
+                            edgeScale, midScale, accumulate);
+                }
             });
-            return;
-        }
-        executeSamples(k, in, inOff, out, outOff, 0, 1, edgeScale, midScale);
-    }
-
-    /** Transforms samples {@code [first, first + count)}: rows then columns (forward), or the reverse. */
-    private void executeSamples(FftKernels k, float[] in, int inOff, float[] out, int outOff, int first, int count,
-                                float edgeScale, float midScale) {
-        if (direction == Direction.REAL_TO_COMPLEX) {
-            int x = Math.toIntExact(inOff + (long) first * realSize()), spec = Math.toIntExact(outOff + (long) first * complexSize());
-            forwardRows(k, in, x, out, spec, count, edgeScale, midScale);
-            columns(k, out, spec, out, spec, count);
         } else {
-            int spec = Math.toIntExact(inOff + (long) first * complexSize()), x = Math.toIntExact(outOff + (long) first * realSize());
-            float[] spectrum = Workspace.intermediate(Math.toIntExact(count * complexSize()));
-            columns(k, in, spec, spectrum, 0, count);
-            inverseRows(k, spectrum, out, x, count, edgeScale, midScale);
+            // Fewer samples than threads: each sample's row and column passes are split instead.
+            for (int s = 0; s < n; s++) {
+                executeSample(k, in, Math.toIntExact(inOff + s * inSize), out, Math.toIntExact(outOff + s * outSize),
+                        edgeScale, midScale, accumulate);
+            }
         }
     }
 
-    private int rowGrain() {
+    /**
+     * One sample: rows then columns (forward), or columns then rows (inverse). The last pass writes
+     * {@code out} (or adds into it), so nothing is left for a separate pass over the whole output.
+     */
+    private void executeSample(FftKernels k, float[] in, int inOff, float[] out, int outOff, float edgeScale,
+                               float midScale, boolean accumulate) {
+        if (direction == Direction.REAL_TO_COMPLEX) {
+            // Overwriting: the rows' spectrum is built in place in the output. Adding: in this
+            // thread's intermediate, and each column strip is added into the output once transformed.
+            float[] spec = accumulate ? Workspace.intermediate(Math.toIntExact(complexSize())) : out;
+            int specOff = accumulate ? 0 : outOff;
+            forwardRows(k, in, inOff, spec, specOff, edgeScale, midScale);
+            columns(k, spec, specOff, spec, specOff, accumulate ? out : null, outOff);
+        } else {
+            float[] spectrum = Workspace.intermediate(Math.toIntExact(complexSize()));
+            columns(k, in, inOff, spectrum, 0, null, 0);
+            inverseRows(k, spectrum, out, outOff, edgeScale, midScale, accumulate);
+        }
+    }
+
+    /** Rows per chunk of a row pass (batched engine). */
+    int rowGrain() {
         return (int) Math.max(1, ROW_FLOATS_PER_CHUNK / ((long) w * c));
     }
 
-    /** Real rows {@code [W, C]} to half-spectrum rows {@code [Wc, 2, C]}, scaled. */
-    private void forwardRows(FftKernels k, float[] x, int xOff, float[] spec, int specOff, int n,
-                             float edgeScale, float midScale) {
+    /** Adjacent columns per strip of a column pass (batched engine). */
+    int columnsPerStrip() {
+        return strip;
+    }
+
+    /** The {@code H} real rows {@code [W, C]} of one sample to half-spectrum rows {@code [Wc, 2, C]}, scaled. */
+    private void forwardRows(FftKernels k, float[] x, int xOff, float[] spec, int specOff, float edgeScale, float midScale) {
         int two = 2 * c;
         boolean even = w % 2 == 0;
         // Odd W: the complex row and its transform's scratch.
         int rowFloats = w * two;
         int scratch = even ? rowFft.workspaceFloats(1, c) : rowFloats + rowFft.workspaceFloats(1, c);
-        Parallel.forChunks(n * h, rowGrain(), (chunk, from, to) -> {
+        Parallel.forChunks(h, rowGrain(), (chunk, from, to) -> {
             float[] ws = Workspace.get(scratch);
             for (int r = from; r < to; r++) {
                 int xr = xOff + r * w * c, sr = specOff + r * wc * two;
@@ -304,44 +328,74 @@ public final class RealFft2dPlan {
         });
     }
 
-    /** Half-spectrum rows {@code [Wc, 2, C]} (of a temporary we may overwrite) to real rows, scaled. */
-    private void inverseRows(FftKernels k, float[] spec, float[] x, int xOff, int n, float edgeScale, float midScale) {
+    /**
+     * The {@code H} half-spectrum rows {@code [Wc, 2, C]} of one sample (in a temporary we may
+     * overwrite) to real rows, scaled, written into {@code x} or (accumulate) added into it.
+     */
+    private void inverseRows(FftKernels k, float[] spec, float[] x, int xOff, float edgeScale, float midScale,
+                             boolean accumulate) {
         int two = 2 * c;
         boolean even = w % 2 == 0;
         int rowFloats = w * two;
-        int scratch = even ? rowFft.workspaceFloats(1, c) : rowFloats + rowFft.workspaceFloats(1, c);
-        Parallel.forChunks(n * h, rowGrain(), (chunk, from, to) -> {
+        int fftScratch = rowFft.workspaceFloats(1, c);
+        // Even W, accumulating: the real row is produced after the transform's scratch, then added.
+        int scratch = even ? fftScratch + (accumulate ? w * c : 0) : rowFloats + fftScratch;
+        Parallel.forChunks(h, rowGrain(), (chunk, from, to) -> {
             float[] ws = Workspace.get(scratch);
             for (int r = from; r < to; r++) {
                 int xr = xOff + r * w * c, sr = r * wc * two;
                 if (even) {
                     int m = w / 2;
                     k.realInversePre(spec, sr, spec, sr, rowTwiddles, 0, m, c, edgeScale, midScale);
-                    rowFft.transform(k, spec, sr, two, x, xr, two, 1, c, ws, 0);
+                    if (accumulate) {
+                        rowFft.transform(k, spec, sr, two, ws, fftScratch, two, 1, c, ws, 0);
+                        addInto(ws, fftScratch, x, xr, w * c);
+                    } else {
+                        rowFft.transform(k, spec, sr, two, x, xr, two, 1, c, ws, 0);
+                    }
                 } else {
                     k.hermitianExtend(spec, sr, ws, 0, w, c, edgeScale, midScale);
                     rowFft.transform(k, ws, 0, two, ws, 0, two, 1, c, ws, rowFloats);
-                    for (int j = 0; j < w; j++) System.arraycopy(ws, j * two, x, xr + j * c, c);
+                    for (int j = 0; j < w; j++) {
+                        if (accumulate) {
+                            addInto(ws, j * two, x, xr + j * c, c);
+                        } else {
+                            System.arraycopy(ws, j * two, x, xr + j * c, c);
+                        }
+                    }
                 }
             }
         });
     }
 
-    /** Complex FFTs along H over all columns of {@code n} spectra, by strips of adjacent columns. */
-    private void columns(FftKernels k, float[] src, int srcOff, float[] dst, int dstOff, int n) {
+    /**
+     * Complex FFTs along H over all columns of one spectrum, by strips of adjacent columns; with a
+     * non-null {@code addTo}, each transformed strip of {@code dst} is then added into
+     * {@code addTo} at {@code addOff} (the same layout), while it is still in cache.
+     */
+    private void columns(FftKernels k, float[] src, int srcOff, float[] dst, int dstOff, float[] addTo, int addOff) {
         int two = 2 * c;
         int strips = (wc + strip - 1) / strip;
         int rowStride = wc * two;
         int scratch = colFft.workspaceFloats(strip, c);
-        Parallel.forChunks(n * strips, 1, (chunk, from, to) -> {
+        Parallel.forChunks(strips, 1, (chunk, from, to) -> {
             float[] ws = Workspace.get(scratch);
             for (int item = from; item < to; item++) {
-                int sample = item / strips, first = (item % strips) * strip;
+                int first = item * strip;
                 int blocks = Math.min(strip, wc - first);
-                long plane = (long) sample * h * rowStride + (long) first * two;
-                colFft.transform(k, src, (int) (srcOff + plane), rowStride, dst, (int) (dstOff + plane), rowStride,
-                        blocks, c, ws, 0);
+                int plane = first * two;
+                colFft.transform(k, src, srcOff + plane, rowStride, dst, dstOff + plane, rowStride, blocks, c, ws, 0);
+                if (addTo != null) {
+                    for (int y = 0; y < h; y++) {
+                        addInto(dst, dstOff + plane + y * rowStride, addTo, addOff + plane + y * rowStride, blocks * two);
+                    }
+                }
             }
         });
+    }
+
+    /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < len}: a plain loop the JIT vectorises. */
+    private static void addInto(float[] src, int srcOff, float[] dst, int dstOff, int len) {
+        for (int i = 0; i < len; i++) dst[dstOff + i] += src[srcOff + i];
     }
 }

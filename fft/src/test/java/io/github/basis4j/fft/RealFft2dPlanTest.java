@@ -89,14 +89,20 @@ class RealFft2dPlanTest {
             // Unequal edge and middle factors, as the adjoints use them.
             float edge = 0.8f, mid = 0.3f;
             for (Direction d : Direction.values()) {
-                boolean fwd = d == Direction.REAL_TO_COMPLEX;
-                float[] in = Numerics.randomFloats(fwd ? real : complex, h * 10L + w);
-                float[] batched = new float[fwd ? complex : real], jt = new float[batched.length];
-                RealFft2dPlan.create(h, w, c, d, Engine.BATCHED).execute(k, in, 0, batched, 0, n, edge, mid);
-                RealFft2dPlan.create(h, w, c, d, Engine.JTRANSFORMS).execute(k, in, 0, jt, 0, n, edge, mid);
-                double max = 0;
-                for (float v : batched) max = Math.max(max, Math.abs(v));
-                Numerics.assertClose("JTransforms vs batched " + java.util.Arrays.toString(s) + " " + d, batched, jt, 0, 1e-5 * max);
+                // Overwriting, and adding into outputs that already hold values (the adjoints).
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    boolean fwd = d == Direction.REAL_TO_COMPLEX;
+                    float[] in = Numerics.randomFloats(fwd ? real : complex, h * 10L + w);
+                    int outLength = fwd ? complex : real;
+                    float[] batched = accumulate ? Numerics.randomFloats(outLength, 9) : new float[outLength];
+                    float[] jt = batched.clone();
+                    RealFft2dPlan.create(h, w, c, d, Engine.BATCHED).execute(k, in, 0, batched, 0, n, edge, mid, accumulate);
+                    RealFft2dPlan.create(h, w, c, d, Engine.JTRANSFORMS).execute(k, in, 0, jt, 0, n, edge, mid, accumulate);
+                    double max = 0;
+                    for (float v : batched) max = Math.max(max, Math.abs(v));
+                    Numerics.assertClose("JTransforms vs batched " + java.util.Arrays.toString(s) + " " + d
+                            + (accumulate ? " adding" : ""), batched, jt, 0, 1e-5 * max);
+                }
             }
         }
     }

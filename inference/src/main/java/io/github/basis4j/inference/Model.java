@@ -2,6 +2,7 @@ package io.github.basis4j.inference;
 
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.ModelRegistry;
+import io.github.basis4j.nn.io.pth.PthFile;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.simd.Shape;
 import io.github.basis4j.simd.Tensor;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +31,8 @@ import java.util.OptionalInt;
  *
  * <p>Weights are a safetensors file under the reference's {@code state_dict} keys (a PyTorch state dict saved
  * with {@code safetensors.torch.save_file} loads as is; so does a training checkpoint of {@code basis4j
- * train}, whose optimiser state is skipped). Every key must be there with its shape and no other key may be.
+ * train}, whose optimiser state is skipped), or a {@code torch.save} file named {@code .pth} or {@code .pt}
+ * holding such a state dict (read by {@link PthFile}, which executes none of its pickle code). Every key must be there with its shape and no other key may be.
  * Each value is decoded straight from the memory-mapped file into the model's own arrays, once.
  *
  * <p>Threading: after loading, nothing writes to the network, so concurrent predictions share the weights
@@ -58,11 +61,12 @@ public final class Model implements AutoCloseable {
      * Loads the model called {@code name} in the standard registry ({@code ResNet32},
      * {@code cifar10/ResNet56_DoubleShared}, {@code dfformer_s18}; any case) with its reference defaults.
      *
-     * @param weights a safetensors file with the model's state dict
+     * @param weights a safetensors file with the model's state dict, or a torch.save file ({@code .pth}, {@code .pt})
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones) or weights that do
      *     not fit the model (every missing, unexpected and mis-shaped key is named)
      * @throws NoSuchFileException      if {@code weights} does not exist
      * @throws IOException              if it cannot be read or is not a safetensors file
+     * @throws io.github.basis4j.nn.io.pth.PthException if a {@code .pth} / {@code .pt} file holds no state dict basis4j reads
      */
     public static Model load(String name, Path weights) throws IOException {
         return load(name, weights, Options.defaults());
@@ -130,19 +134,31 @@ public final class Model implements AutoCloseable {
 
     /** Copies the file's tensors straight into the module's state, after checking that every key fits. */
     private static void loadWeights(Module module, String name, Path path) throws IOException {
-        Safetensors.File file = Safetensors.read(path);
-        boolean training = TRAINING_FORMAT.equals(file.metadata().get("format"));
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        Decoder decoder;
+        if (PthFile.isPthName(path)) {
+            PthFile file = PthFile.read(path);
+            file.entries().forEach((k, e) -> shapes.put(k, e.shape()));
+            decoder = file::readInto;
+        } else {
+            Safetensors.File file = Safetensors.read(path);
+            boolean training = TRAINING_FORMAT.equals(file.metadata().get("format"));
+            file.entries().forEach((k, e) -> {
+                if (!(training && k.startsWith(OPTIMIZER_PREFIX))) shapes.put(k, e.shape());
+            });
+            decoder = file::readInto;
+        }
         Map<String, Tensor> own = module.stateDict();
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : own.entrySet()) {
-            Safetensors.Entry found = file.entries().get(e.getKey());
+            Shape found = shapes.get(e.getKey());
             if (found == null) missing.add(e.getKey());
-            else if (!sameShape(found.shape(), e.getValue().shape())) {
-                mismatched.add(e.getKey() + ": expected " + e.getValue().shape() + ", got " + found.shape());
+            else if (!sameShape(found, e.getValue().shape())) {
+                mismatched.add(e.getKey() + ": expected " + e.getValue().shape() + ", got " + found);
             }
         }
-        for (String k : file.entries().keySet()) {
-            if (!own.containsKey(k) && !(training && k.startsWith(OPTIMIZER_PREFIX))) unexpected.add(k);
+        for (String k : shapes.keySet()) {
+            if (!own.containsKey(k)) unexpected.add(k);
         }
         if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
             StringBuilder sb = new StringBuilder("Model.load: " + path + " does not hold weights for " + name + ":");
@@ -153,7 +169,12 @@ public final class Model implements AutoCloseable {
             throw new IllegalArgumentException(sb.toString());
         }
         // Aliases (a shared basis under several keys) are written more than once, with the same values.
-        for (Map.Entry<String, Tensor> e : own.entrySet()) file.readInto(e.getKey(), e.getValue().data(), e.getValue().offset());
+        for (Map.Entry<String, Tensor> e : own.entrySet()) decoder.readInto(e.getKey(), e.getValue().data(), e.getValue().offset());
+    }
+
+    /** Decodes one named tensor of a weights file to float32 into an array at an offset. */
+    private interface Decoder {
+        void readInto(String name, float[] out, int outOff);
     }
 
     /** PyTorch stores scalars such as {@code num_batches_tracked} with shape []; a file may say [1] or []. */

@@ -2,7 +2,10 @@ package io.github.basis4j.simd;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * basis4j's intra-op parallel-for over a fork-join pool the library owns (never the common pool).
@@ -10,10 +13,19 @@ import java.util.concurrent.RecursiveAction;
  * <p>Determinism: a loop of {@code n} iterations is cut into chunks of {@code grain} iterations, a
  * number that depends on the problem alone, never on the thread count. Each chunk writes disjoint
  * outputs; reductions keep one partial per chunk and combine them in chunk order. So 1 and N threads
- * give bit-identical results.
+ * give bit-identical results. Which thread runs which chunk is decided at run time and never matters.
  *
- * <p>Nesting: a parallel loop started from inside one of our workers runs inline on that worker, so
- * parallel regions never nest (only the outermost independent loop is split).
+ * <p>Scheduling: the calling thread runs chunks itself, taking the next unclaimed chunk from a shared
+ * counter, while up to {@code threads − 1} pool workers do the same. A worker that arrives late finds
+ * fewer (or no) chunks left, so a loop shorter than a worker's wake-up costs about what it costs on
+ * one thread instead of waiting for the pool. Waking a parked thread is slow on virtual machines
+ * (tens to hundreds of µs when its CPU is idle), so a worker that runs out of chunks spins for a
+ * short while and joins the next loop directly, as OpenMP runtimes do; back-to-back loops (the row
+ * and column passes of an FFT, the layers of a network) then pay no wake-up at all.
+ *
+ * <p>Nesting: a parallel loop started from inside a chunk body (on a worker or on the calling
+ * thread) runs inline on that thread, so parallel regions never nest (only the outermost independent
+ * loop is split).
  *
  * <p>The thread count comes from {@code -Dbasis4j.threads} (default: available processors) and can be
  * changed with {@link #setThreads(int)}.
@@ -31,8 +43,24 @@ public final class Parallel {
         void run(int from, int to);
     }
 
+    /**
+     * How long a caller that has run out of chunks spins before parking while workers finish the ones
+     * they took, and how long an idle worker spins waiting for the next loop: about the cost of
+     * waking a parked thread on a virtual machine, so spinning never costs much more than a wake-up.
+     */
+    private static final long SPIN_NANOS = 100_000;
+
+    /** The loop workers join next; cleared when its caller returns, so it holds on to no arrays. */
+    private static volatile Loop published;
+    /** Workers spinning for the next loop: a new loop submits tasks only for the helpers it lacks. */
+    private static final AtomicInteger SPINNING = new AtomicInteger();
+    /** The task a loop hands to the pool for each helper it wants. */
+    private static final Runnable HELP = Parallel::help;
+
     private static volatile ForkJoinPool pool;
     private static volatile int threads = initialThreads();
+    /** Set while a thread other than our workers runs chunks of a loop it started (nested loops run inline). */
+    private static final ThreadLocal<Boolean> RUNNING_CHUNKS = new ThreadLocal<>();
 
     private Parallel() {
     }
@@ -54,7 +82,10 @@ public final class Parallel {
         return threads;
     }
 
-    /** Sets the number of threads (≥ 1); the pool is rebuilt lazily on the next parallel loop. */
+    /**
+     * Sets the number of threads (≥ 1), the caller included; the pool of {@code n − 1} workers is
+     * rebuilt lazily on the next parallel loop.
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("Parallel.setThreads: n must be >= 1, got " + n);
         if (n == threads) return;
@@ -70,7 +101,8 @@ public final class Parallel {
             synchronized (Parallel.class) {
                 p = pool;
                 if (p == null) {
-                    p = new ForkJoinPool(threads, Parallel::newWorker, null, false);
+                    // The caller runs chunks too, so the pool needs one worker fewer than the thread count.
+                    p = new ForkJoinPool(Math.max(1, threads - 1), Parallel::newWorker, null, false);
                     pool = p;
                 }
             }
@@ -107,40 +139,124 @@ public final class Parallel {
     /**
      * Runs {@code body} once per chunk of {@code [0, n)}; chunk {@code c} covers
      * {@code [c·grain, min(n, (c+1)·grain))}. Returns when all chunks are done; an exception in any
-     * chunk is rethrown.
+     * chunk is rethrown (chunks not yet started are then skipped).
      */
     public static void forChunks(int n, int grain, ChunkBody body) {
         int chunks = chunkCount(n, grain);
         if (chunks == 0) return;
-        if (chunks == 1 || threads == 1 || Thread.currentThread() instanceof Worker) {
+        int t = threads;
+        if (chunks == 1 || t == 1 || Thread.currentThread() instanceof Worker || RUNNING_CHUNKS.get() != null) {
             for (int c = 0; c < chunks; c++) {
                 body.run(c, c * grain, Math.min(n, (c + 1) * grain));
             }
             return;
         }
-        pool().invoke(new ChunkTask(body, n, grain, 0, chunks));
+        Loop loop = new Loop(body, n, grain, chunks);
+        published = loop;
+        try {
+            ForkJoinPool p = pool();
+            for (int i = Math.min(t, chunks) - 1 - SPINNING.get(); i > 0; i--) p.execute(HELP);
+        } catch (RejectedExecutionException e) {
+            // setThreads shut this pool down meanwhile: the caller runs what no worker took.
+        }
+        RUNNING_CHUNKS.set(Boolean.TRUE);
+        try {
+            loop.run();
+        } finally {
+            RUNNING_CHUNKS.remove();
+        }
+        loop.awaitTaken();
+        if (published == loop) published = null;
+        Throwable failure = loop.failure.get();
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+        if (failure != null) throw new IllegalStateException("Parallel: a chunk failed", failure);
     }
 
-    private static final class ChunkTask extends RecursiveAction {
-        private final ChunkBody body;
-        private final int n, grain, lo, hi;
+    /**
+     * A worker's task: joins the published loop, then keeps joining new ones until none has come
+     * for {@link #SPIN_NANOS}. Loops never depend on a worker arriving: their callers run every
+     * chunk nobody took.
+     */
+    private static void help() {
+        Loop seen = null;
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        SPINNING.incrementAndGet();
+        try {
+            while (true) {
+                Loop loop = published;
+                if (loop != null && loop != seen) {
+                    seen = loop;
+                    SPINNING.decrementAndGet();
+                    try {
+                        loop.run();
+                    } finally {
+                        SPINNING.incrementAndGet();
+                    }
+                    deadline = System.nanoTime() + SPIN_NANOS;
+                } else if (System.nanoTime() - deadline > 0) {
+                    return;
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            SPINNING.decrementAndGet();
+        }
+    }
 
-        ChunkTask(ChunkBody body, int n, int grain, int lo, int hi) {
+    /**
+     * One parallel loop: chunks are claimed from a counter by the caller and by every worker the loop
+     * was handed to; the caller returns once every chunk has finished.
+     */
+    private static final class Loop implements Runnable {
+        private final ChunkBody body;
+        private final int n, grain, chunks;
+        private final Thread caller = Thread.currentThread();
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger unfinished;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /** Set by the caller before it parks; whoever finishes the last chunk then unparks it. */
+        private volatile boolean callerParking;
+
+        Loop(ChunkBody body, int n, int grain, int chunks) {
             this.body = body;
             this.n = n;
             this.grain = grain;
-            this.lo = lo;
-            this.hi = hi;
+            this.chunks = chunks;
+            this.unfinished = new AtomicInteger(chunks);
         }
 
+        /** Claims and runs chunks until none is left; never throws (a failure is recorded for the caller). */
         @Override
-        protected void compute() {
-            if (hi - lo == 1) {
-                body.run(lo, lo * grain, Math.min(n, (lo + 1) * grain));
-                return;
+        public void run() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure.get() == null) body.run(c, c * grain, Math.min(n, (c + 1) * grain));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (unfinished.decrementAndGet() == 0 && callerParking) LockSupport.unpark(caller);
+                }
             }
-            int mid = (lo + hi) >>> 1;
-            invokeAll(new ChunkTask(body, n, grain, lo, mid), new ChunkTask(body, n, grain, mid, hi));
+        }
+
+        /** Waits (on the caller) until the chunks other threads took are done: a short spin, then park. */
+        void awaitTaken() {
+            if (unfinished.get() == 0) return;
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (unfinished.get() != 0) {
+                if (System.nanoTime() > spinUntil) break;
+                Thread.onSpinWait();
+            }
+            boolean interrupted = false;
+            callerParking = true;
+            while (unfinished.get() != 0) {
+                LockSupport.park(this);
+                // Like a fork-join join, the wait ignores interrupts and re-asserts them afterwards.
+                if (Thread.interrupted()) interrupted = true;
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.basis4j.nn.autograd;
 
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
 import java.util.ArrayDeque;
@@ -39,6 +40,7 @@ public final class Graph {
             if (node.output != null) throw new IllegalStateException(node.name() + ": a node can record only one output");
             out.setGradFn(node);
             node.output = out;
+            node.profileCategory = OpProfiler.currentCategory();
         }
         return out;
     }
@@ -60,7 +62,14 @@ public final class Graph {
             Variable out = node.output;
             node.output = null;
             Tensor go = out == null ? null : out.grad();
-            if (go != null) node.backward(go);
+            if (go != null) {
+                long t = OpProfiler.beginBackward(node.profileCategory);
+                try {
+                    node.backward(go);
+                } finally {
+                    OpProfiler.end(t);
+                }
+            }
             node.release();
             if (out != null) {
                 out.setGradFn(null);

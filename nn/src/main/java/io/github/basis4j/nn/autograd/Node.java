@@ -1,5 +1,7 @@
 package io.github.basis4j.nn.autograd;
 
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,6 +17,8 @@ public abstract class Node {
     private final Variable[] inputs;
     /** The variable this node produced; set by {@link Graph#record}, cleared once backward has run. */
     Variable output;
+    /** The op category {@link OpProfiler} timed the forward under, so that backward is counted alike; null when off. */
+    OpCategory profileCategory;
 
     /** A node over {@code inputs}; inputs that do not require gradients are skipped by the graph walk. */
     protected Node(Variable... inputs) {
@@ -54,6 +58,19 @@ public abstract class Node {
     }
 
     /** The gradient buffer of input {@code i}, allocated zero-filled on first use. */
+    /**
+     * Hands {@code g}, the output gradient this node's {@link #backward} received, to input i as its whole
+     * gradient when that input has none yet (and the shapes agree), and returns true; returns false, changing
+     * nothing, otherwise, and the caller adds into {@link #gradOf} as usual. The graph drops the output's
+     * gradient as soon as this node's backward returns, so nothing else holds it: an op whose input gradient
+     * equals its output gradient, or equals it after masking it in place, passes it on without the zero-filled
+     * buffer and the extra pass that adding into a new one would cost. After a successful call the node must
+     * not write {@code g} again: it now belongs to the input.
+     */
+    protected final boolean adoptGrad(int i, Tensor g) {
+        return inputs[i].adoptGrad(g);
+    }
+
     protected final Tensor gradOf(int i) {
         return inputs[i].gradBuffer();
     }

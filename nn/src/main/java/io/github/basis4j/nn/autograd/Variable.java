@@ -82,6 +82,17 @@ public class Variable {
         grad = null;
     }
 
+    /**
+     * Takes {@code g} as this variable's gradient if it has none yet and {@code g} has its shape; returns
+     * whether it did. See {@link Node#adoptGrad}.
+     */
+    boolean adoptGrad(Tensor g) {
+        if (!requiresGrad()) throw new IllegalStateException("adoptGrad: this variable does not require gradients");
+        if (grad != null || !g.shape().equals(value.shape())) return false;
+        grad = g;
+        return true;
+    }
+
     void releaseGrad() {
         grad = null;
     }

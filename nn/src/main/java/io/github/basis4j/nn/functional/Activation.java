@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
 import io.github.basis4j.simd.ops.Reductions;
@@ -22,30 +24,46 @@ public final class Activation {
 
     /** {@code torch.relu}: {@code y = max(x, 0)}; the gradient at 0 is 0, as PyTorch's. */
     public static Variable relu(Variable x) {
-        Tensor xv = Arith.value("relu", "x", x);
-        Tensor y = Elementwise.relu(xv);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "relu"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor xv = Arith.value("relu", "x", x);
+            Tensor y = Elementwise.relu(xv);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "relu"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.reluBackward(xv, g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    // x's first gradient is g masked in place (no new buffer); otherwise it is added as usual,
+                    // and adding the masked g gives the same, since masking twice changes nothing.
+                    if (x.grad() == null) {
+                        Elementwise.reluMask(xv, g, g);
+                        if (adoptGrad(0, g)) return;
+                    }
+                    Elementwise.reluBackward(xv, g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** {@code torch.nn.functional.gelu(x)} (exact, erf-based, PyTorch's default): {@code y = x·Φ(x)}. */
     public static Variable gelu(Variable x) {
-        Tensor xv = Arith.value("gelu", "x", x);
-        Tensor y = Elementwise.gelu(xv);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "gelu"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor xv = Arith.value("gelu", "x", x);
+            Tensor y = Elementwise.gelu(xv);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "gelu"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.geluBackward(xv, g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.geluBackward(xv, g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -54,18 +72,23 @@ public final class Activation {
      * {@code db = Σ dy}.
      */
     public static Variable starRelu(Variable x, Variable scale, Variable bias) {
-        String op = "starRelu";
-        Tensor xv = Arith.value(op, "x", x), s = Arith.value(op, "scale", scale), b = Arith.value(op, "bias", bias);
-        Tensor y = Elementwise.starRelu(xv, s, b);
-        return Graph.record(y, new Node(x, scale, bias) {
-            @Override public String name() { return "starRelu"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            String op = "starRelu";
+            Tensor xv = Arith.value(op, "x", x), s = Arith.value(op, "scale", scale), b = Arith.value(op, "bias", bias);
+            Tensor y = Elementwise.starRelu(xv, s, b);
+            return Graph.record(y, new Node(x, scale, bias) {
+                @Override public String name() { return "starRelu"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.starReluBackward(xv, s, g, needsGrad(0) ? gradOf(0) : null,
-                        needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.starReluBackward(xv, s, g, needsGrad(0) ? gradOf(0) : null,
+                            needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -96,42 +119,57 @@ public final class Activation {
 
     /** MetaFormer's SquaredReLU (So et al., Primer): {@code y = relu(x)²}. */
     public static Variable squaredRelu(Variable x) {
-        Tensor xv = Arith.value("squaredRelu", "x", x);
-        Tensor y = Elementwise.squaredRelu(xv);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "squaredRelu"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor xv = Arith.value("squaredRelu", "x", x);
+            Tensor y = Elementwise.squaredRelu(xv);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "squaredRelu"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.squaredReluBackward(xv, g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.squaredReluBackward(xv, g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** {@code torch.sigmoid}: {@code y = 1/(1 + e^(−x))}; backward uses y: {@code dx = dy·y·(1 − y)}. */
     public static Variable sigmoid(Variable x) {
-        Tensor y = Elementwise.sigmoid(Arith.value("sigmoid", "x", x));
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "sigmoid"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor y = Elementwise.sigmoid(Arith.value("sigmoid", "x", x));
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "sigmoid"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.sigmoidBackward(y, g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.sigmoidBackward(y, g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** {@code torch.tanh}; backward uses y: {@code dx = dy·(1 − y²)}. */
     public static Variable tanh(Variable x) {
-        Tensor y = Elementwise.tanh(Arith.value("tanh", "x", x));
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "tanh"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor y = Elementwise.tanh(Arith.value("tanh", "x", x));
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "tanh"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.tanhBackward(y, g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.tanhBackward(y, g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -148,31 +186,36 @@ public final class Activation {
      * @return softmax of x along axis, x's shape
      */
     public static Variable softmax(Variable x, int axis) {
-        String op = "softmax";
-        Tensor xv = value(op, "x", x);
-        if (axis < 0 || axis >= xv.rank()) {
-            throw new IllegalArgumentException(op + ": axis must be in [0, " + xv.rank() + ") for x " + xv.shape() + ", got " + axis);
-        }
-        if (xv.dim(axis) < 1) throw new IllegalArgumentException(op + ": axis " + axis + " of x " + xv.shape() + " must not be empty");
-        int[] toLast = moveToLast(xv.rank(), axis);
-        int[] fromLast = inverse(toLast);
-        boolean last = axis == xv.rank() - 1;
-        Tensor y = last ? Reductions.softmax(xv) : Reductions.softmax(xv.permute(toLast)).permute(fromLast);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "softmax"; }
-
-            @Override
-            protected void backward(Tensor g) {
-                if (last) {
-                    Reductions.softmaxBackward(y, g, gradOf(0));
-                    return;
-                }
-                Tensor yl = y.permute(toLast);
-                Tensor dxl = Tensor.zeros(yl.shape());
-                Reductions.softmaxBackward(yl, g.permute(toLast), dxl);
-                Elementwise.axpy(1f, dxl.permute(fromLast), gradOf(0));
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            String op = "softmax";
+            Tensor xv = value(op, "x", x);
+            if (axis < 0 || axis >= xv.rank()) {
+                throw new IllegalArgumentException(op + ": axis must be in [0, " + xv.rank() + ") for x " + xv.shape() + ", got " + axis);
             }
-        });
+            if (xv.dim(axis) < 1) throw new IllegalArgumentException(op + ": axis " + axis + " of x " + xv.shape() + " must not be empty");
+            int[] toLast = moveToLast(xv.rank(), axis);
+            int[] fromLast = inverse(toLast);
+            boolean last = axis == xv.rank() - 1;
+            Tensor y = last ? Reductions.softmax(xv) : Reductions.softmax(xv.permute(toLast)).permute(fromLast);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "softmax"; }
+
+                @Override
+                protected void backward(Tensor g) {
+                    if (last) {
+                        Reductions.softmaxBackward(y, g, gradOf(0));
+                        return;
+                    }
+                    Tensor yl = y.permute(toLast);
+                    Tensor dxl = Tensor.zeros(yl.shape());
+                    Reductions.softmaxBackward(yl, g.permute(toLast), dxl);
+                    Elementwise.axpy(1f, dxl.permute(fromLast), gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     private static Tensor value(String op, String arg, Variable v) {

@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
 
@@ -23,30 +25,42 @@ public final class Arith {
 
     /** {@code a + b} for two tensors of one shape (a residual sum); the gradient flows unchanged to both. */
     public static Variable add(Variable a, Variable b) {
-        Tensor y = Elementwise.add(value("add", "a", a), value("add", "b", b));
-        return Graph.record(y, new Node(a, b) {
-            @Override public String name() { return "add"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor y = Elementwise.add(value("add", "a", a), value("add", "b", b));
+            return Graph.record(y, new Node(a, b) {
+                @Override public String name() { return "add"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                if (needsGrad(0)) Elementwise.axpy(1f, g, gradOf(0));
-                if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    // a takes g itself when it has no gradient yet (a residual branch usually has none); b is
+                    // added from g before anyone may write it. With a == b, b's buffer is g and the sum is 2g.
+                    if (needsGrad(0) && !adoptGrad(0, g)) Elementwise.axpy(1f, g, gradOf(0));
+                    if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** {@code a · b} elementwise for two tensors of one shape: {@code da = dy·b}, {@code db = dy·a}. */
     public static Variable mul(Variable a, Variable b) {
-        Tensor av = value("mul", "a", a), bv = value("mul", "b", b);
-        Tensor y = Elementwise.mul(av, bv);
-        return Graph.record(y, new Node(a, b) {
-            @Override public String name() { return "mul"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor av = value("mul", "a", a), bv = value("mul", "b", b);
+            Tensor y = Elementwise.mul(av, bv);
+            return Graph.record(y, new Node(a, b) {
+                @Override public String name() { return "mul"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.mulBackward(av, bv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.mulBackward(av, bv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -54,15 +68,20 @@ public final class Arith {
      * of a channel-last map); {@code dx = dy}, {@code db = Σ_rows dy}.
      */
     public static Variable addChannels(Variable x, Variable b) {
-        Tensor y = Elementwise.addChannel(value("addChannels", "x", x), value("addChannels", "b", b));
-        return Graph.record(y, new Node(x, b) {
-            @Override public String name() { return "addChannels"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor y = Elementwise.addChannel(value("addChannels", "x", x), value("addChannels", "b", b));
+            return Graph.record(y, new Node(x, b) {
+                @Override public String name() { return "addChannels"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.addChannelBackward(g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.addChannelBackward(g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -70,30 +89,40 @@ public final class Arith {
      * residual {@code Scale}); {@code dx = dy·s}, {@code ds = Σ_rows dy·x}.
      */
     public static Variable mulChannels(Variable x, Variable s) {
-        Tensor xv = value("mulChannels", "x", x), sv = value("mulChannels", "s", s);
-        Tensor y = Elementwise.mulChannel(xv, sv);
-        return Graph.record(y, new Node(x, s) {
-            @Override public String name() { return "mulChannels"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor xv = value("mulChannels", "x", x), sv = value("mulChannels", "s", s);
+            Tensor y = Elementwise.mulChannel(xv, sv);
+            return Graph.record(y, new Node(x, s) {
+                @Override public String name() { return "mulChannels"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.mulChannelBackward(xv, sv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.mulChannelBackward(xv, sv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** {@code alpha · x} for a constant alpha; {@code dx = alpha·dy}. */
     public static Variable scale(Variable x, float alpha) {
-        if (!Float.isFinite(alpha)) throw new IllegalArgumentException("scale: alpha must be finite, got " + alpha);
-        Tensor y = Elementwise.scale(value("scale", "x", x), alpha);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "scale"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            if (!Float.isFinite(alpha)) throw new IllegalArgumentException("scale: alpha must be finite, got " + alpha);
+            Tensor y = Elementwise.scale(value("scale", "x", x), alpha);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "scale"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.axpy(alpha, g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.axpy(alpha, g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** x's value, or an exception naming the op and argument when x is null. */

@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Conv2dParams;
 import io.github.basis4j.simd.ops.Convolutions;
@@ -30,21 +32,37 @@ public final class Conv {
     public static Variable conv2d(Variable x, Variable weight, Variable bias, Conv2dParams params) {
         if (x == null || weight == null) throw new IllegalArgumentException("conv2d: x and weight must not be null");
         Tensor xv = x.value(), w = weight.value();
-        Tensor b = bias == null ? null : bias.value();
-        Tensor y = Convolutions.conv2d(xv, w, b, params);
-        return Graph.record(y, new Node(x, weight, bias) {
-            @Override public String name() { return "conv2d"; }
+        long profiled = OpProfiler.begin(category(xv, w, params));
+        try {
+            Tensor b = bias == null ? null : bias.value();
+            Tensor y = Convolutions.conv2d(xv, w, b, params);
+            return Graph.record(y, new Node(x, weight, bias) {
+                @Override public String name() { return "conv2d"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                if (needsGrad(0)) Convolutions.conv2dBackwardInput(g, w, params, gradOf(0));
-                boolean wantWeight = needsGrad(1), wantBias = bias != null && needsGrad(2);
-                if (wantWeight || wantBias) {
-                    // The weight kernel always produces dWeight; a frozen weight gets a scratch buffer.
-                    Tensor dw = wantWeight ? gradOf(1) : Tensor.zeros(w.shape());
-                    Convolutions.conv2dBackwardWeight(xv, g, params, dw, wantBias ? gradOf(2) : null);
+                @Override
+                protected void backward(Tensor g) {
+                    if (needsGrad(0)) Convolutions.conv2dBackwardInput(g, w, params, gradOf(0));
+                    boolean wantWeight = needsGrad(1), wantBias = bias != null && needsGrad(2);
+                    if (wantWeight || wantBias) {
+                        // The weight kernel always produces dWeight; a frozen weight gets a scratch buffer.
+                        Tensor dw = wantWeight ? gradOf(1) : Tensor.zeros(w.shape());
+                        Convolutions.conv2dBackwardWeight(xv, g, params, dw, wantBias ? gradOf(2) : null);
+                    }
                 }
-            }
-        });
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
+    }
+
+    /**
+     * Depthwise (the facade's rule: {@code groups == c == oc}, with x {@code [n, h, w, c]} and weight
+     * {@code [oc, c/groups, kh, kw]}) or any other convolution, for the profiler; shapes the facade will
+     * reject count as other convolutions.
+     */
+    private static OpCategory category(Tensor x, Tensor w, Conv2dParams params) {
+        boolean depthwise = params != null && x.rank() == 4 && w.rank() == 4
+                && params.groups() == x.dim(3) && params.groups() == w.dim(0);
+        return depthwise ? OpCategory.DEPTHWISE_CONV : OpCategory.CONV;
     }
 }

@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
@@ -29,22 +31,27 @@ public final class Dropouts {
      * by the same mask.
      */
     public static Variable dropout(Variable x, double p, Rng rng) {
-        Tensor xv = checked("dropout", x, p, rng);
-        int n = xv.size();
-        float kept = keptScale(p);
-        double keep = 1.0 - p;
-        Tensor mask = Tensor.zeros(xv.shape());
-        float[] m = mask.data();
-        for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < keep ? kept : 0f;
-        Tensor y = Elementwise.mul(xv, mask);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "dropout"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor xv = checked("dropout", x, p, rng);
+            int n = xv.size();
+            float kept = keptScale(p);
+            double keep = 1.0 - p;
+            Tensor mask = Tensor.zeros(xv.shape());
+            float[] m = mask.data();
+            for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < keep ? kept : 0f;
+            Tensor y = Elementwise.mul(xv, mask);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "dropout"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Elementwise.mulBackward(xv, mask, g, gradOf(0), null);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Elementwise.mulBackward(xv, mask, g, gradOf(0), null);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -53,27 +60,32 @@ public final class Dropouts {
      * shape.
      */
     public static Variable dropPath(Variable x, double p, Rng rng) {
-        Tensor xv = checked("dropPath", x, p, rng);
-        if (xv.rank() < 1) throw new IllegalArgumentException("dropPath: x must be [n, ...], got a scalar");
-        int samples = xv.dim(0);
-        float kept = keptScale(p);
-        double keep = 1.0 - p;
-        float[] factor = new float[samples];
-        for (int s = 0; s < samples; s++) factor[s] = rng.nextDouble() < keep ? kept : 0f;
-        Tensor y = Tensor.zeros(xv.shape());
-        for (int s = 0; s < samples; s++) Elementwise.scale(xv.slice(s, s + 1), factor[s], y.slice(s, s + 1));
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "dropPath"; }
+        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
+        try {
+            Tensor xv = checked("dropPath", x, p, rng);
+            if (xv.rank() < 1) throw new IllegalArgumentException("dropPath: x must be [n, ...], got a scalar");
+            int samples = xv.dim(0);
+            float kept = keptScale(p);
+            double keep = 1.0 - p;
+            float[] factor = new float[samples];
+            for (int s = 0; s < samples; s++) factor[s] = rng.nextDouble() < keep ? kept : 0f;
+            Tensor y = Tensor.zeros(xv.shape());
+            for (int s = 0; s < samples; s++) Elementwise.scale(xv.slice(s, s + 1), factor[s], y.slice(s, s + 1));
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "dropPath"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Tensor dx = gradOf(0);
-                for (int s = 0; s < samples; s++) {
-                    // A dropped sample gets no gradient: adding zero would only cost a pass over it.
-                    if (factor[s] != 0f) Elementwise.axpy(factor[s], g.slice(s, s + 1), dx.slice(s, s + 1));
+                @Override
+                protected void backward(Tensor g) {
+                    Tensor dx = gradOf(0);
+                    for (int s = 0; s < samples; s++) {
+                        // A dropped sample gets no gradient: adding zero would only cost a pass over it.
+                        if (factor[s] != 0f) Elementwise.axpy(factor[s], g.slice(s, s + 1), dx.slice(s, s + 1));
+                    }
                 }
-            }
-        });
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     private static Tensor checked(String op, Variable x, double p, Rng rng) {

@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.NormStats;
 import java.util.Arrays;
@@ -33,45 +35,57 @@ public final class Norm {
      */
     public static Variable batchNorm2d(Variable x, Variable weight, Variable bias, Tensor runningMean, Tensor runningVar,
                                        boolean training, double momentum, double eps) {
-        String op = "batchNorm2d";
-        if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
-        Tensor xv = x.value();
-        int c = channels(op, xv);
-        Tensor w = weight == null ? null : weight.value();
-        Tensor b = bias == null ? null : bias.value();
-        Tensor y = Tensor.zeros(xv.shape());
-        if (training) {
-            if (xv.size() / c < 2) {
-                throw new IllegalArgumentException(op + ": training needs more than one value per channel (n·h·w > 1), got x " + xv.shape());
+        long profiled = OpProfiler.begin(OpCategory.NORM);
+        try {
+            String op = "batchNorm2d";
+            if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
+            Tensor xv = x.value();
+            int c = channels(op, xv);
+            Tensor w = weight == null ? null : weight.value();
+            Tensor b = bias == null ? null : bias.value();
+            Tensor y = Tensor.zeros(xv.shape());
+            if (training) {
+                if (xv.size() / c < 2) {
+                    throw new IllegalArgumentException(op + ": training needs more than one value per channel (n·h·w > 1), got x " + xv.shape());
+                }
+                // The facade validates the [c] vectors and that the running statistics come together.
+                Tensor mean = Tensor.zeros(c), variance = Tensor.zeros(c);
+                NormStats.batchNormTrainForward(xv, w, b, runningMean, runningVar, momentum, eps, y, mean, variance);
+                return Graph.record(y, new Node(x, weight, bias) {
+                    @Override public String name() { return "batchNorm2d"; }
+
+                    @Override
+                    protected void backward(Tensor g) {
+                        Tensor dw = needsGrad(1) ? gradOf(1) : null, db = needsGrad(2) ? gradOf(2) : null;
+                        // x's first gradient (a convolution's output usually has no other consumer) is written
+                        // over g, which this node owns, and handed on: no new zero-filled buffer.
+                        if (needsGrad(0) && x.grad() == null) {
+                            NormStats.batchNormBackwardInPlace(g, xv, mean, variance, eps, w, dw, db);
+                            if (adoptGrad(0, g)) return;
+                            throw new IllegalStateException("batchNorm2d: x " + xv.shape() + " could not take the gradient " + g.shape());
+                        }
+                        NormStats.batchNormBackward(g, xv, mean, variance, eps, w, needsGrad(0) ? gradOf(0) : null, dw, db);
+                    }
+                });
             }
-            // The facade validates the [c] vectors and that the running statistics come together.
-            Tensor mean = Tensor.zeros(c), variance = Tensor.zeros(c);
-            NormStats.batchNormTrainForward(xv, w, b, runningMean, runningVar, momentum, eps, y, mean, variance);
+            if (runningMean == null || runningVar == null) {
+                throw new IllegalArgumentException(op + ": evaluation needs runningMean and runningVar, got "
+                        + (runningMean == null ? "runningMean" : "runningVar") + " null");
+            }
+            Tensor mean = runningMean.copy(), variance = runningVar.copy();
+            NormStats.batchNormForward(xv, mean, variance, eps, w, b, y);
             return Graph.record(y, new Node(x, weight, bias) {
-                @Override public String name() { return "batchNorm2d"; }
+                @Override public String name() { return "batchNorm2d(eval)"; }
 
                 @Override
                 protected void backward(Tensor g) {
-                    NormStats.batchNormBackward(g, xv, mean, variance, eps, w, needsGrad(0) ? gradOf(0) : null,
+                    NormStats.batchNormBackwardEval(g, xv, mean, variance, eps, w, needsGrad(0) ? gradOf(0) : null,
                             needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
                 }
             });
+        } finally {
+            OpProfiler.end(profiled);
         }
-        if (runningMean == null || runningVar == null) {
-            throw new IllegalArgumentException(op + ": evaluation needs runningMean and runningVar, got "
-                    + (runningMean == null ? "runningMean" : "runningVar") + " null");
-        }
-        Tensor mean = runningMean.copy(), variance = runningVar.copy();
-        NormStats.batchNormForward(xv, mean, variance, eps, w, b, y);
-        return Graph.record(y, new Node(x, weight, bias) {
-            @Override public String name() { return "batchNorm2d(eval)"; }
-
-            @Override
-            protected void backward(Tensor g) {
-                NormStats.batchNormBackwardEval(g, xv, mean, variance, eps, w, needsGrad(0) ? gradOf(0) : null,
-                        needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
-            }
-        });
     }
 
     /**
@@ -84,25 +98,30 @@ public final class Norm {
      * {@code 1/√(var + eps)}.
      */
     public static Variable layerNormChannels(Variable x, Variable weight, Variable bias, double eps) {
-        String op = "layerNormChannels";
-        if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
-        Tensor xv = x.value();
-        channels(op, xv);
-        Tensor w = weight == null ? null : weight.value();
-        Tensor b = bias == null ? null : bias.value();
-        Tensor y = Tensor.zeros(xv.shape());
-        int[] rows = Arrays.copyOf(xv.shape().dims(), xv.rank() - 1);
-        Tensor mean = Tensor.zeros(rows), rstd = Tensor.zeros(rows);
-        NormStats.layerNorm(xv, w, b, eps, y, mean, rstd);
-        return Graph.record(y, new Node(x, weight, bias) {
-            @Override public String name() { return "layerNormChannels"; }
+        long profiled = OpProfiler.begin(OpCategory.NORM);
+        try {
+            String op = "layerNormChannels";
+            if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
+            Tensor xv = x.value();
+            channels(op, xv);
+            Tensor w = weight == null ? null : weight.value();
+            Tensor b = bias == null ? null : bias.value();
+            Tensor y = Tensor.zeros(xv.shape());
+            int[] rows = Arrays.copyOf(xv.shape().dims(), xv.rank() - 1);
+            Tensor mean = Tensor.zeros(rows), rstd = Tensor.zeros(rows);
+            NormStats.layerNorm(xv, w, b, eps, y, mean, rstd);
+            return Graph.record(y, new Node(x, weight, bias) {
+                @Override public String name() { return "layerNormChannels"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                NormStats.layerNormBackward(g, xv, w, mean, rstd, needsGrad(0) ? gradOf(0) : null,
-                        needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    NormStats.layerNormBackward(g, xv, w, mean, rstd, needsGrad(0) ? gradOf(0) : null,
+                            needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     private static int channels(String op, Tensor x) {

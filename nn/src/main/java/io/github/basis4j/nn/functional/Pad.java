@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Padding;
 
@@ -20,16 +22,21 @@ public final class Pad {
      * x {@code [n, h, w, c]} → {@code [n, top + h + bottom, left + w + right, c]}.
      */
     public static Variable pad2d(Variable x, int top, int bottom, int left, int right) {
-        Tensor xv = Pool.nonNull("pad2d", x);
-        Tensor y = Padding.pad2d(xv, top, bottom, left, right);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "pad2d"; }
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            Tensor xv = Pool.nonNull("pad2d", x);
+            Tensor y = Padding.pad2d(xv, top, bottom, left, right);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "pad2d"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Padding.pad2dBackward(g, top, bottom, left, right, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Padding.pad2dBackward(g, top, bottom, left, right, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -37,7 +44,12 @@ public final class Pad {
      * {@code [n, ⌈h/strideH⌉, ⌈w/strideW⌉, c]}.
      */
     public static Variable subsample(Variable x, int strideH, int strideW) {
-        return subsamplePadChannels("subsample", x, strideH, strideW, 0, 0);
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            return subsamplePadChannels("subsample", x, strideH, strideW, 0, 0);
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -45,7 +57,12 @@ public final class Pad {
      * {@code [n, h, w, before + c + after]}, the new channels zero.
      */
     public static Variable padChannels(Variable x, int before, int after) {
-        return subsamplePadChannels("padChannels", x, 1, 1, before, after);
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            return subsamplePadChannels("padChannels", x, 1, 1, before, after);
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -55,8 +72,13 @@ public final class Pad {
      * {@code [n, ⌈h/2⌉, ⌈w/2⌉, c + 2·(planes / 4)]}; with {@code c = planes / 2} that is {@code planes} channels.
      */
     public static Variable optionAShortcut(Variable x, int planes) {
-        if (planes < 0) throw new IllegalArgumentException("optionAShortcut: planes must be >= 0, got " + planes);
-        return subsamplePadChannels("optionAShortcut", x, 2, 2, planes / 4, planes / 4);
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            if (planes < 0) throw new IllegalArgumentException("optionAShortcut: planes must be >= 0, got " + planes);
+            return subsamplePadChannels("optionAShortcut", x, 2, 2, planes / 4, planes / 4);
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     private static Variable subsamplePadChannels(String op, Variable x, int strideH, int strideW, int before, int after) {

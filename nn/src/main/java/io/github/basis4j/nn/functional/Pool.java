@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Pooling;
 
@@ -21,7 +23,12 @@ public final class Pool {
      * x {@code [n, h, w, c]} → {@code [n, outH, outW, c]}.
      */
     public static Variable maxPool2d(Variable x, int kernel, int stride, int padding) {
-        return maxPool2d(x, kernel, kernel, stride, stride, padding, padding);
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            return maxPool2d(x, kernel, kernel, stride, stride, padding, padding);
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -30,17 +37,22 @@ public final class Pool {
      * first in row-major order on a tie, as PyTorch on CPU).
      */
     public static Variable maxPool2d(Variable x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
-        Tensor xv = nonNull("maxPool2d", x);
-        int[] argmax = argmaxFor(xv, kernelH, kernelW, strideH, strideW, padH, padW);
-        Tensor y = Pooling.maxPool2d(xv, kernelH, kernelW, strideH, strideW, padH, padW, argmax);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "maxPool2d"; }
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            Tensor xv = nonNull("maxPool2d", x);
+            int[] argmax = argmaxFor(xv, kernelH, kernelW, strideH, strideW, padH, padW);
+            Tensor y = Pooling.maxPool2d(xv, kernelH, kernelW, strideH, strideW, padH, padW, argmax);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "maxPool2d"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Pooling.maxPool2dBackward(g, argmax, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Pooling.maxPool2dBackward(g, argmax, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -49,22 +61,32 @@ public final class Pool {
      * (PyTorch's default) divides by the whole window, padding included; otherwise by the real elements.
      */
     public static Variable avgPool2d(Variable x, int kernel, int stride, int padding, boolean countIncludePad) {
-        return avgPool2d(x, kernel, kernel, stride, stride, padding, padding, countIncludePad);
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            return avgPool2d(x, kernel, kernel, stride, stride, padding, padding, countIncludePad);
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** {@code avg_pool2d} with a {@code kernelH × kernelW} window and per-axis stride and padding. */
     public static Variable avgPool2d(Variable x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                                      boolean countIncludePad) {
-        Tensor xv = nonNull("avgPool2d", x);
-        Tensor y = Pooling.avgPool2d(xv, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "avgPool2d"; }
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            Tensor xv = nonNull("avgPool2d", x);
+            Tensor y = Pooling.avgPool2d(xv, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "avgPool2d"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Pooling.avgPool2dBackward(g, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Pooling.avgPool2dBackward(g, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -73,16 +95,21 @@ public final class Pool {
      * columns likewise (windows overlap when the sizes do not divide).
      */
     public static Variable adaptiveAvgPool2d(Variable x, int outH, int outW) {
-        Tensor xv = nonNull("adaptiveAvgPool2d", x);
-        Tensor y = Pooling.adaptiveAvgPool2d(xv, outH, outW);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "adaptiveAvgPool2d"; }
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            Tensor xv = nonNull("adaptiveAvgPool2d", x);
+            Tensor y = Pooling.adaptiveAvgPool2d(xv, outH, outW);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "adaptiveAvgPool2d"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Pooling.adaptiveAvgPool2dBackward(g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Pooling.adaptiveAvgPool2dBackward(g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -90,16 +117,21 @@ public final class Pool {
      * before its head on channel-last maps ({@code adaptive_avg_pool2d(x, 1)} then flatten in NCHW networks).
      */
     public static Variable globalMean(Variable x) {
-        Tensor xv = nonNull("globalMean", x);
-        Tensor y = Pooling.globalMean(xv);
-        return Graph.record(y, new Node(x) {
-            @Override public String name() { return "globalMean"; }
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            Tensor xv = nonNull("globalMean", x);
+            Tensor y = Pooling.globalMean(xv);
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return "globalMean"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Pooling.globalMeanBackward(g, gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Pooling.globalMeanBackward(g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**

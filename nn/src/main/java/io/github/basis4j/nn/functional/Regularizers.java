@@ -3,6 +3,8 @@ package io.github.basis4j.nn.functional;
 import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.NormStats;
 import java.util.List;
@@ -29,21 +31,26 @@ public final class Regularizers {
      * gives {@code d = c·kh·kw}); mask is {@code [r, r]} or null for all ones. The sum is taken in double.
      */
     public static Variable orthogonalityPenalty(Variable basis, Tensor mask, double scale) {
-        String op = "orthogonalityPenalty";
-        checkScale(op, scale);
-        int r = rowsAndFilterSize(op, new Variable[] {basis})[0];
-        Tensor b = basis.value();
-        Tensor g = Tensor.zeros(r, r);
-        double penalty = NormStats.gramPenalty(b, mask, g);
-        Tensor y = Tensor.of(new float[] {(float) (scale * penalty)});
-        return Graph.record(y, new Node(basis) {
-            @Override public String name() { return op; }
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            String op = "orthogonalityPenalty";
+            checkScale(op, scale);
+            int r = rowsAndFilterSize(op, new Variable[] {basis})[0];
+            Tensor b = basis.value();
+            Tensor g = Tensor.zeros(r, r);
+            double penalty = NormStats.gramPenalty(b, mask, g);
+            Tensor y = Tensor.of(new float[] {(float) (scale * penalty)});
+            return Graph.record(y, new Node(basis) {
+                @Override public String name() { return op; }
 
-            @Override
-            protected void backward(Tensor gradOut) {
-                NormStats.gramPenaltyBackward(b, mask, g, (float) (scale * gradOut.get(0)), gradOf(0));
-            }
-        });
+                @Override
+                protected void backward(Tensor gradOut) {
+                    NormStats.gramPenaltyBackward(b, mask, g, (float) (scale * gradOut.get(0)), gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -53,45 +60,50 @@ public final class Regularizers {
      * a scalar; each basis receives the gradient of its own rows (a basis listed twice receives both).
      */
     public static Variable orthogonalityPenalty(List<Variable> bases, Tensor mask, double scale) {
-        String op = "orthogonalityPenalty";
-        if (bases == null || bases.isEmpty()) throw new IllegalArgumentException(op + ": bases must hold at least one basis");
-        checkScale(op, scale);
-        Variable[] in = bases.toArray(new Variable[0]);
-        int[] rd = rowsAndFilterSize(op, in);
-        int r = rd[0], d = rd[1];
-        Tensor b = Tensor.zeros(r, d);
-        int row = 0;
-        for (Variable v : in) {
-            Tensor t = v.value();
-            System.arraycopy(t.data(), t.offset(), b.data(), row * d, t.size());
-            row += t.dim(0);
-        }
-        Tensor g = Tensor.zeros(r, r);
-        double penalty = NormStats.gramPenalty(b, mask, g);
-        Tensor y = Tensor.of(new float[] {(float) (scale * penalty)});
-        final int filterSize = d;
-        return Graph.record(y, new Node(in) {
-            @Override public String name() { return op; }
-
-            @Override
-            protected void backward(Tensor gradOut) {
-                Tensor db = Tensor.zeros(b.shape());
-                NormStats.gramPenaltyBackward(b, mask, g, (float) (scale * gradOut.get(0)), db);
-                // Scatter the stacked gradient back: basis i owns rows [first_i, first_i + r_i) of db.
-                float[] src = db.data();
-                int first = 0;
-                for (int i = 0; i < in.length; i++) {
-                    int n = in[i].value().size();
-                    if (needsGrad(i)) {
-                        Tensor dst = gradOf(i);
-                        float[] dd = dst.data();
-                        int dOff = dst.offset(), sOff = first * filterSize;
-                        for (int k = 0; k < n; k++) dd[dOff + k] += src[sOff + k];
-                    }
-                    first += in[i].value().dim(0);
-                }
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            String op = "orthogonalityPenalty";
+            if (bases == null || bases.isEmpty()) throw new IllegalArgumentException(op + ": bases must hold at least one basis");
+            checkScale(op, scale);
+            Variable[] in = bases.toArray(new Variable[0]);
+            int[] rd = rowsAndFilterSize(op, in);
+            int r = rd[0], d = rd[1];
+            Tensor b = Tensor.zeros(r, d);
+            int row = 0;
+            for (Variable v : in) {
+                Tensor t = v.value();
+                System.arraycopy(t.data(), t.offset(), b.data(), row * d, t.size());
+                row += t.dim(0);
             }
-        });
+            Tensor g = Tensor.zeros(r, r);
+            double penalty = NormStats.gramPenalty(b, mask, g);
+            Tensor y = Tensor.of(new float[] {(float) (scale * penalty)});
+            final int filterSize = d;
+            return Graph.record(y, new Node(in) {
+                @Override public String name() { return op; }
+
+                @Override
+                protected void backward(Tensor gradOut) {
+                    Tensor db = Tensor.zeros(b.shape());
+                    NormStats.gramPenaltyBackward(b, mask, g, (float) (scale * gradOut.get(0)), db);
+                    // Scatter the stacked gradient back: basis i owns rows [first_i, first_i + r_i) of db.
+                    float[] src = db.data();
+                    int first = 0;
+                    for (int i = 0; i < in.length; i++) {
+                        int n = in[i].value().size();
+                        if (needsGrad(i)) {
+                            Tensor dst = gradOf(i);
+                            float[] dd = dst.data();
+                            int dOff = dst.offset(), sOff = first * filterSize;
+                            for (int k = 0; k < n; k++) dd[dOff + k] += src[sOff + k];
+                        }
+                        first += in[i].value().dim(0);
+                    }
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /** {r = Σ r_i, d} of bases that are each {@code [r_i, ...]} with {@code r_i ≥ 1} filters of one size {@code d ≥ 1}. */

@@ -9,6 +9,8 @@ import io.github.basis4j.nn.autograd.Graph;
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.nn.profile.OpCategory;
+import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Shape;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
@@ -44,19 +46,24 @@ public final class Spectral {
      * @return the half spectrum {@code [N, H, W/2+1, 2, C]}
      */
     public static Variable rfft2(Variable x, Norm norm) {
-        String op = "rfft2";
-        requireNotNull(op, "norm", norm);
-        Tensor xv = map(op, "x", x);
-        Tensor spec = RealFft2d.rfft2(xv, norm);
-        // Linear: backward needs nothing saved.
-        return Graph.record(spec, new Node(x) {
-            @Override public String name() { return "rfft2"; }
+        long profiled = OpProfiler.begin(OpCategory.FFT);
+        try {
+            String op = "rfft2";
+            requireNotNull(op, "norm", norm);
+            Tensor xv = map(op, "x", x);
+            Tensor spec = RealFft2d.rfft2(xv, norm);
+            // Linear: backward needs nothing saved.
+            return Graph.record(spec, new Node(x) {
+                @Override public String name() { return "rfft2"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                RealFft2d.rfft2Backward(g, gradOf(0), norm);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    RealFft2d.rfft2Backward(g, gradOf(0), norm);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -70,22 +77,27 @@ public final class Spectral {
      * @return the map {@code [N, h, w, C]}
      */
     public static Variable irfft2(Variable spec, int h, int w, Norm norm) {
-        String op = "irfft2";
-        requireNotNull(op, "norm", norm);
-        Tensor sv = halfSpectrum(op, "spec", spec, w);
-        if (h < 1 || sv.dim(1) != h) {
-            throw new IllegalArgumentException(op + ": spec must be [N, h, w/2+1, 2, C] = "
-                    + Shape.of(sv.dim(0), h, w / 2 + 1, 2, sv.dim(4)) + " for h=" + h + ", w=" + w + ", got " + sv.shape());
-        }
-        Tensor y = RealFft2d.irfft2(sv, h, w, norm);
-        return Graph.record(y, new Node(spec) {
-            @Override public String name() { return "irfft2"; }
-
-            @Override
-            protected void backward(Tensor g) {
-                RealFft2d.irfft2Backward(g, gradOf(0), norm);
+        long profiled = OpProfiler.begin(OpCategory.FFT);
+        try {
+            String op = "irfft2";
+            requireNotNull(op, "norm", norm);
+            Tensor sv = halfSpectrum(op, "spec", spec, w);
+            if (h < 1 || sv.dim(1) != h) {
+                throw new IllegalArgumentException(op + ": spec must be [N, h, w/2+1, 2, C] = "
+                        + Shape.of(sv.dim(0), h, w / 2 + 1, 2, sv.dim(4)) + " for h=" + h + ", w=" + w + ", got " + sv.shape());
             }
-        });
+            Tensor y = RealFft2d.irfft2(sv, h, w, norm);
+            return Graph.record(y, new Node(spec) {
+                @Override public String name() { return "irfft2"; }
+
+                @Override
+                protected void backward(Tensor g) {
+                    RealFft2d.irfft2Backward(g, gradOf(0), norm);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -99,25 +111,30 @@ public final class Spectral {
      * @return the filtered spectrum, shaped like {@code spec}
      */
     public static Variable globalFilter(Variable spec, Variable complexWeight, int width) {
-        String op = "globalFilter";
-        Tensor sv = halfSpectrum(op, "spec", spec, width);
-        requireNotNull(op, "complexWeight", complexWeight);
-        int h = sv.dim(1), wc = sv.dim(2), c = sv.dim(4);
-        requireShape(op, "complexWeight", complexWeight.value(), "[H, Wc, C, 2]",
-                "(PyTorch's complex_weights) to match spec " + sv.shape(), h, wc, c, 2);
-        // The kernels read the filter planar like the spectrum; the copy is H·Wc·2·C floats, once per call.
-        Tensor k = SpectralOps.toPlanar(complexWeight.value());
-        Tensor y = SpectralOps.globalFilter(sv, k, width);
-        return Graph.record(y, new Node(spec, complexWeight) {
-            @Override public String name() { return "globalFilter"; }
+        long profiled = OpProfiler.begin(OpCategory.FFT);
+        try {
+            String op = "globalFilter";
+            Tensor sv = halfSpectrum(op, "spec", spec, width);
+            requireNotNull(op, "complexWeight", complexWeight);
+            int h = sv.dim(1), wc = sv.dim(2), c = sv.dim(4);
+            requireShape(op, "complexWeight", complexWeight.value(), "[H, Wc, C, 2]",
+                    "(PyTorch's complex_weights) to match spec " + sv.shape(), h, wc, c, 2);
+            // The kernels read the filter planar like the spectrum; the copy is H·Wc·2·C floats, once per call.
+            Tensor k = SpectralOps.toPlanar(complexWeight.value());
+            Tensor y = SpectralOps.globalFilter(sv, k, width);
+            return Graph.record(y, new Node(spec, complexWeight) {
+                @Override public String name() { return "globalFilter"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                Tensor gk = needsGrad(1) ? Tensor.zeros(k.shape()) : null;
-                SpectralOps.globalFilterBackward(sv, k, g, width, needsGrad(0) ? gradOf(0) : null, gk);
-                if (gk != null) Elementwise.axpy(1f, SpectralOps.toInterleaved(gk), gradOf(1));
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    Tensor gk = needsGrad(1) ? Tensor.zeros(k.shape()) : null;
+                    SpectralOps.globalFilterBackward(sv, k, g, width, needsGrad(0) ? gradOf(0) : null, gk);
+                    if (gk != null) Elementwise.axpy(1f, SpectralOps.toInterleaved(gk), gradOf(1));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -133,20 +150,25 @@ public final class Spectral {
      * @return the filtered spectrum, shaped like {@code spec}
      */
     public static Variable dynamicFilter(Variable spec, Variable routeing, Variable complexWeights, int width) {
-        String op = "dynamicFilter";
-        Tensor sv = halfSpectrum(op, "spec", spec, width);
-        Tensor kv = filterBank(op, complexWeights, sv.dim(1), sv.dim(2), "spec " + sv.shape());
-        Tensor rv = routeing(op, routeing, sv.dim(0), kv.dim(2), sv.dim(4), sv.shape(), kv.shape());
-        Tensor y = SpectralOps.dynamicFilter(sv, rv, kv, width);
-        return Graph.record(y, new Node(spec, routeing, complexWeights) {
-            @Override public String name() { return "dynamicFilter"; }
+        long profiled = OpProfiler.begin(OpCategory.FFT);
+        try {
+            String op = "dynamicFilter";
+            Tensor sv = halfSpectrum(op, "spec", spec, width);
+            Tensor kv = filterBank(op, complexWeights, sv.dim(1), sv.dim(2), "spec " + sv.shape());
+            Tensor rv = routeing(op, routeing, sv.dim(0), kv.dim(2), sv.dim(4), sv.shape(), kv.shape());
+            Tensor y = SpectralOps.dynamicFilter(sv, rv, kv, width);
+            return Graph.record(y, new Node(spec, routeing, complexWeights) {
+                @Override public String name() { return "dynamicFilter"; }
 
-            @Override
-            protected void backward(Tensor g) {
-                SpectralOps.dynamicFilterBackward(sv, rv, kv, g, width, needsGrad(0) ? gradOf(0) : null,
-                        needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
-            }
-        });
+                @Override
+                protected void backward(Tensor g) {
+                    SpectralOps.dynamicFilterBackward(sv, rv, kv, g, width, needsGrad(0) ? gradOf(0) : null,
+                            needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -161,25 +183,30 @@ public final class Spectral {
      * @return {@code [outH, outW, ...]}
      */
     public static Variable resizeFilter(Variable bank, int outH, int outW) {
-        String op = "resizeFilter";
-        requireNotNull(op, "bank", bank);
-        Tensor bv = bank.value();
-        if (bv.rank() < 2 || bv.dim(0) < 1 || bv.dim(1) < 1) {
-            throw new IllegalArgumentException(op + ": bank must be a filter bank [h, w, ...] with h, w >= 1, got " + bv.shape());
-        }
-        if (outH < 1 || outW < 1) {
-            throw new IllegalArgumentException(op + ": target size must be at least 1x1, got " + outH + "x" + outW);
-        }
-        Tensor resized = FilterResize.resize(bv, outH, outW);
-        // Linear in the bank: backward needs nothing saved.
-        return Graph.record(resized, new Node(bank) {
-            @Override public String name() { return "resizeFilter"; }
-
-            @Override
-            protected void backward(Tensor g) {
-                FilterResize.resizeBackward(g, gradOf(0));
+        long profiled = OpProfiler.begin(OpCategory.OTHER);
+        try {
+            String op = "resizeFilter";
+            requireNotNull(op, "bank", bank);
+            Tensor bv = bank.value();
+            if (bv.rank() < 2 || bv.dim(0) < 1 || bv.dim(1) < 1) {
+                throw new IllegalArgumentException(op + ": bank must be a filter bank [h, w, ...] with h, w >= 1, got " + bv.shape());
             }
-        });
+            if (outH < 1 || outW < 1) {
+                throw new IllegalArgumentException(op + ": target size must be at least 1x1, got " + outH + "x" + outW);
+            }
+            Tensor resized = FilterResize.resize(bv, outH, outW);
+            // Linear in the bank: backward needs nothing saved.
+            return Graph.record(resized, new Node(bank) {
+                @Override public String name() { return "resizeFilter"; }
+
+                @Override
+                protected void backward(Tensor g) {
+                    FilterResize.resizeBackward(g, gradOf(0));
+                }
+            });
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**
@@ -196,18 +223,23 @@ public final class Spectral {
      * @return the mixed map {@code [N, H, W, C]}
      */
     public static Variable dynamicFilterMixer(Variable x, Variable routeing, Variable complexWeights, Norm norm) {
-        String op = "dynamicFilterMixer";
-        requireNotNull(op, "norm", norm);
-        Tensor xv = map(op, "x", x);
-        int n = xv.dim(0), h = xv.dim(1), w = xv.dim(2), c = xv.dim(3);
-        Tensor kv = filterBank(op, complexWeights, h, w / 2 + 1, "x " + xv.shape());
-        Tensor rv = routeing(op, routeing, n, kv.dim(2), c, xv.shape(), kv.shape());
-        boolean record = NoGrad.isGradEnabled()
-                && (x.requiresGrad() || routeing.requiresGrad() || complexWeights.requiresGrad());
-        if (record) return irfft2(dynamicFilter(rfft2(x, norm), routeing, complexWeights, w), h, w, norm);
-        Tensor spec = RealFft2d.rfft2(xv, norm);
-        SpectralOps.dynamicFilter(spec, rv, kv, w, spec);
-        return Variable.constant(RealFft2d.irfft2(spec, h, w, norm));
+        long profiled = OpProfiler.begin(OpCategory.FFT);
+        try {
+            String op = "dynamicFilterMixer";
+            requireNotNull(op, "norm", norm);
+            Tensor xv = map(op, "x", x);
+            int n = xv.dim(0), h = xv.dim(1), w = xv.dim(2), c = xv.dim(3);
+            Tensor kv = filterBank(op, complexWeights, h, w / 2 + 1, "x " + xv.shape());
+            Tensor rv = routeing(op, routeing, n, kv.dim(2), c, xv.shape(), kv.shape());
+            boolean record = NoGrad.isGradEnabled()
+                    && (x.requiresGrad() || routeing.requiresGrad() || complexWeights.requiresGrad());
+            if (record) return irfft2(dynamicFilter(rfft2(x, norm), routeing, complexWeights, w), h, w, norm);
+            Tensor spec = RealFft2d.rfft2(xv, norm);
+            SpectralOps.dynamicFilter(spec, rv, kv, w, spec);
+            return Variable.constant(RealFft2d.irfft2(spec, h, w, norm));
+        } finally {
+            OpProfiler.end(profiled);
+        }
     }
 
     /**

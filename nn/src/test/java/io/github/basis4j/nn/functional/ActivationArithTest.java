@@ -124,6 +124,32 @@ class ActivationArithTest {
     }
 
     @Test
+    void reluAndAddHandTheirOutputGradientOnWithoutChangingTheCallers() {
+        Parameter x = awayFromZero(Shape.of(3, 7), 61);
+        Tensor dy = Tensor.uniform(Shape.of(3, 7), -1, 1, 62);
+        float[] dyBefore = dy.toArray(), xs = x.value().toArray(), d = dy.toArray();
+        // The add hands g to relu's output, which masks it in place and hands it to x; x's first gradient,
+        // from the add's second operand, is already there, so relu adds instead.
+        Arith.add(Activation.relu(x), x).backward(dy);
+        float[] expected = new float[d.length];
+        for (int i = 0; i < d.length; i++) expected[i] = d[i] * ((xs[i] > 0 ? 1 : 0) + 1);
+        assertThat(x.grad().toArray()).containsExactly(expected);
+        // x + x: the first operand takes g, the second adds g into it.
+        x.zeroGrad();
+        Arith.add(x, x).backward(dy);
+        for (int i = 0; i < d.length; i++) expected[i] = 2 * d[i];
+        assertThat(x.grad().toArray()).containsExactly(expected);
+        // relu(x) alone, twice: the first backward's masked g becomes x's gradient, the second adds to it.
+        x.zeroGrad();
+        Activation.relu(x).backward(dy);
+        Activation.relu(x).backward(dy);
+        for (int i = 0; i < d.length; i++) expected[i] = xs[i] > 0 ? 2 * d[i] : 0f;
+        assertThat(x.grad().toArray()).containsExactly(expected);
+        assertThat(dy.toArray()).as("the caller's output gradient").containsExactly(dyBefore);
+        x.zeroGrad();
+    }
+
+    @Test
     void frozenOperandsGetNoGradientAndNoGradRecordsNothing() {
         Parameter x = awayFromZero(Shape.of(2, 4), 51);
         Variable s = Variable.constant(Tensor.of(new float[] {2f}, 1));

@@ -92,6 +92,11 @@ class NormTest {
                 v -> Norm.batchNorm2d(v.get(0), null, null, null, null, true, BN_MOMENTUM, BN_EPS), FD_RTOL, FD_ATOL);
         GradCheck.check("batch norm, eval", List.of(x, w, b),
                 v -> Norm.batchNorm2d(v.get(0), v.get(1), v.get(2), rm, rv, false, BN_MOMENTUM, BN_EPS), FD_RTOL, FD_ATOL);
+        // x used twice: the add hands its gradient to the norm's output and adds a copy into x, so the norm's
+        // backward adds into x's gradient instead of writing its own over the output gradient.
+        GradCheck.check("batch norm, training, input also used directly", List.of(x, w, b),
+                v -> Arith.add(Norm.batchNorm2d(v.get(0), v.get(1), v.get(2), rm, rv, true, BN_MOMENTUM, BN_EPS), v.get(0)),
+                FD_RTOL, FD_ATOL);
         Parameter rows = new Parameter(Tensor.uniform(Shape.of(5, 4), -2, 2, 16));
         GradCheck.check("batch norm 1d, training", List.of(rows),
                 v -> Norm.batchNorm2d(v.get(0), null, null, null, null, true, BN_MOMENTUM, BN_EPS), FD_RTOL, FD_ATOL);

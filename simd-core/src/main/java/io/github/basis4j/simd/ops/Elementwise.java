@@ -217,6 +217,15 @@ public final class Elementwise {
         return out;
     }
 
+    /**
+     * Backward of {@link #relu} that overwrites: {@code dx = x > 0 ? dy : 0} (the output may stand in for x);
+     * dx may be dy itself, masking a gradient in place.
+     */
+    public static void reluMask(Tensor x, Tensor dy, Tensor dx) {
+        activationBackward("reluMask", "x", x, dy, dx);
+        k().reluMask(x.data(), x.offset(), dy.data(), dy.offset(), dx.data(), dx.offset(), x.size());
+    }
+
     /** Backward of {@link #relu}: {@code dx += x > 0 ? dy : 0} (the output may stand in for x). */
     public static void reluBackward(Tensor x, Tensor dy, Tensor dx) {
         activationBackward("reluBackward", "x", x, dy, dx);

@@ -163,6 +163,21 @@ public final class NormStats {
     }
 
     /**
+     * {@link #batchNormBackward} that writes the input gradient over dy: {@code dy ← (dy − mean(dy) −
+     * x̂·mean(dy·x̂))·weight/σ}; {@code dweight += Σ dy·x̂}, {@code dbias += Σ dy} (null to skip), the sums
+     * taken from dy before it is overwritten. dy must not overlap x.
+     */
+    public static void batchNormBackwardInPlace(Tensor dy, Tensor x, Tensor mean, Tensor variance, double eps, Tensor weight,
+                                                Tensor dweight, Tensor dbias) {
+        String op = "batchNormBackwardInPlace";
+        int c = channels(op, "x", x);
+        backwardArgs(op, dy, x, mean, variance, eps, weight, null, dweight, dbias, c);
+        Checks.disjoint(op, "dy", dy, "x", x);
+        kernels().batchNormBackwardInPlace(dy.data(), dy.offset(), x.data(), x.offset(), x.size() / c, c, mean.data(), mean.offset(),
+                variance.data(), variance.offset(), eps, data(weight), off(weight), data(dweight), off(dweight), data(dbias), off(dbias));
+    }
+
+    /**
      * Backward of evaluation-mode batch norm (constant running statistics):
      * {@code dx += dy·weight/σ}, {@code dweight += Σ dy·x̂}, {@code dbias += Σ dy}.
      */

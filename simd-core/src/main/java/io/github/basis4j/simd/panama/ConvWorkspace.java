@@ -20,7 +20,9 @@ final class ConvWorkspace {
     static final int DEPTHWISE = 4;
     /** Per-chunk gradient partials, filled by the caller before the parallel loop and read after it. */
     static final int PARTIALS_SHARED = 5;
-    private static final int FLOAT_SLOTS = 6;
+    /** A narrow weight gradient summed in OHWI order by one chunk before it is added into the chunk's partial. */
+    static final int NARROW_GRADIENT = 6;
+    private static final int FLOAT_SLOTS = 7;
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[FLOAT_SLOTS][0]);
     private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);

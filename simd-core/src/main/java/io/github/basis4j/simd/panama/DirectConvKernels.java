@@ -2,6 +2,7 @@ package io.github.basis4j.simd.panama;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 2 weight loads and 6 broadcasts feed 12 FMAs, so the FMA units, not the load ports, bound it) and
  * 8 × 1 vector (for the last, possibly partial, vector of channels: with 16 channels in one 512-bit
  * vector this is the whole layer, so it still keeps 8 independent FMA chains in flight). Single-pixel /
- * single-channel kernels handle tails. Stride-1 three-column weight gradients use the sliding tiles
+ * single-channel kernels handle tails. Layers with only a few output channels (a DSFB block's unique basis
+ * of 1, 2 or 4 filters) would use a lane or two of every FMA that way; their "narrow" tiles put the
+ * lanes across input channels instead, with weights in OHWI order, and reduce across lanes once per output
+ * ({@link #forwardNarrow4}, {@link #gradWeightNarrow}). Stride-1 three-column weight gradients use the sliding tiles
  * ({@link #gradWeightSlide3x8}), which feed all three taps of a kernel row from one broadcast.
  *
  * <p>Input addressing: each pixel's top-left tap is given as an offset into an input array whose rows are
@@ -594,5 +598,85 @@ final class DirectConvKernels {
         a0.intoArray(dw, dwOff, m);
         a1.intoArray(dw, dwOff + tapStride, m);
         a2.intoArray(dw, dwOff + 2 * tapStride, m);
+    }
+
+    /**
+     * Narrow forward tile: four output pixels (input bases {@code x0…x3}) × one output channel whose filter
+     * is {@code w[wOff + (i·kw + j)·icg + ci]} (OHWI), lanes across input channels, masked for the last
+     * {@code icg mod L}; {@code y[yOff + r·ldy] = bias + Σ} for pixel r. Four independent FMA chains, then one
+     * lane reduction per pixel.
+     */
+    static void forwardNarrow4(Taps t, float[] x, int x0, int x1, int x2, int x3, float[] w, int wOff, float bias,
+                               float[] y, int yOff, int ldy) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int kw = t.kw(), icg = t.icg(), full = icg - icg % L;
+        VectorMask<Float> tail = F.indexInRange(full, icg);
+        for (int i = 0; i < t.kh(); i++) {
+            for (int j = 0; j < kw; j++) {
+                int d = i * t.rowStep() + j * t.colStep(), wk = wOff + (i * kw + j) * icg;
+                for (int ci = 0; ci < full; ci += L) {
+                    FloatVector w0 = FloatVector.fromArray(F, w, wk + ci);
+                    int e = d + ci;
+                    a0 = FloatVector.fromArray(F, x, x0 + e).fma(w0, a0);
+                    a1 = FloatVector.fromArray(F, x, x1 + e).fma(w0, a1);
+                    a2 = FloatVector.fromArray(F, x, x2 + e).fma(w0, a2);
+                    a3 = FloatVector.fromArray(F, x, x3 + e).fma(w0, a3);
+                }
+                if (full < icg) {
+                    FloatVector w0 = FloatVector.fromArray(F, w, wk + full, tail);
+                    int e = d + full;
+                    a0 = FloatVector.fromArray(F, x, x0 + e, tail).fma(w0, a0);
+                    a1 = FloatVector.fromArray(F, x, x1 + e, tail).fma(w0, a1);
+                    a2 = FloatVector.fromArray(F, x, x2 + e, tail).fma(w0, a2);
+                    a3 = FloatVector.fromArray(F, x, x3 + e, tail).fma(w0, a3);
+                }
+            }
+        }
+        y[yOff] = bias + a0.reduceLanes(VectorOperators.ADD);
+        y[yOff + ldy] = bias + a1.reduceLanes(VectorOperators.ADD);
+        y[yOff + 2 * ldy] = bias + a2.reduceLanes(VectorOperators.ADD);
+        y[yOff + 3 * ldy] = bias + a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** One output pixel of {@link #forwardNarrow4}: the tails. */
+    static void forwardNarrow1(Taps t, float[] x, int x0, float[] w, int wOff, float bias, float[] y, int yOff) {
+        FloatVector a0 = FloatVector.zero(F);
+        int kw = t.kw(), icg = t.icg(), full = icg - icg % L;
+        VectorMask<Float> tail = F.indexInRange(full, icg);
+        for (int i = 0; i < t.kh(); i++) {
+            for (int j = 0; j < kw; j++) {
+                int d = x0 + i * t.rowStep() + j * t.colStep(), wk = wOff + (i * kw + j) * icg;
+                for (int ci = 0; ci < full; ci += L) {
+                    a0 = FloatVector.fromArray(F, x, d + ci).fma(FloatVector.fromArray(F, w, wk + ci), a0);
+                }
+                if (full < icg) {
+                    a0 = FloatVector.fromArray(F, x, d + full, tail).fma(FloatVector.fromArray(F, w, wk + full, tail), a0);
+                }
+            }
+        }
+        y[yOff] = bias + a0.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Narrow weight-gradient tile: one tap of one output channel, one vector of input channels ({@code m}
+     * selects the live lanes), {@code dw[dwOff + ci] += Σ_t x[xb[t] + xd + ci]·dy[dyOff + t·ldy]} over pixels
+     * {@code t} in {@code [0, count)}; dw holds the channel's filter in OHWI order. Four chains over
+     * alternating pixels hide the FMA latency; each pixel costs one input load and one broadcast.
+     */
+    static void gradWeightNarrow(float[] x, int[] xb, int xd, int count, float[] dy, int dyOff, int ldy,
+                                 float[] dw, int dwOff, VectorMask<Float> m) {
+        FloatVector a0 = FloatVector.fromArray(F, dw, dwOff, m), a1 = FloatVector.zero(F), a2 = a1, a3 = a1;
+        int t = 0;
+        for (; t + 4 <= count; t += 4) {
+            int yo = dyOff + t * ldy;
+            a0 = FloatVector.fromArray(F, x, xb[t] + xd, m).fma(FloatVector.broadcast(F, dy[yo]), a0);
+            a1 = FloatVector.fromArray(F, x, xb[t + 1] + xd, m).fma(FloatVector.broadcast(F, dy[yo + ldy]), a1);
+            a2 = FloatVector.fromArray(F, x, xb[t + 2] + xd, m).fma(FloatVector.broadcast(F, dy[yo + 2 * ldy]), a2);
+            a3 = FloatVector.fromArray(F, x, xb[t + 3] + xd, m).fma(FloatVector.broadcast(F, dy[yo + 3 * ldy]), a3);
+        }
+        for (; t < count; t++) {
+            a0 = FloatVector.fromArray(F, x, xb[t] + xd, m).fma(FloatVector.broadcast(F, dy[dyOff + t * ldy]), a0);
+        }
+        a0.add(a1).add(a2.add(a3)).intoArray(dw, dwOff, m);
     }
 }

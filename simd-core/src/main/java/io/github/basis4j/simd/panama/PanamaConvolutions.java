@@ -22,6 +22,11 @@ import java.util.Arrays;
  *       vector lanes and the taps are read straight from the (zero-padded) image, so no im2col matrix,
  *       nine times the input's size for a 3×3, is ever written and read back. It also suits narrow layers
  *       (16 or 32 output channels) that a GEMM's wide register tile would mostly waste.</li>
+ *   <li><b>Narrow direct</b>: with fewer output channels per group than a vector holds (a DSFB unique basis
+ *       of 1, 2 or 4 filters), lanes across output channels would leave most of every FMA idle; where it
+ *       needs at most half the vector operations ({@link #narrow}), the lanes go across input channels
+ *       instead, with the filters repacked OHWI once per call, and each output is one lane reduction.
+ *       Forward, stride-1 input gradient (when its transposed convolution is narrow) and weight gradient.</li>
  *   <li><b>im2col + GEMM</b>: when one tile's weight columns ({@code kh·kw·c/groups} rows × up to two
  *       vectors) no longer fit half of a 1 MiB L2 ({@link #DIRECT_MAX_WEIGHT_FLOATS}), e.g. a 3×3 over 512
  *       channels; the direct kernel would then stream its weights from memory for every pixel tile, while
@@ -73,6 +78,31 @@ public final class PanamaConvolutions implements ConvKernels {
     private static boolean isPointwise(Conv2dGeometry g) {
         return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0
                 && g.groups() == 1;
+    }
+
+    /**
+     * Whether the narrow tiles win: fewer output channels per group than a vector, and
+     * {@code ocg·(taps·⌈icg/L⌉ + 8)} vector operations per pixel (the FMAs, plus about eight for each lane
+     * reduction) at most half the {@code taps·icg} of lanes across output channels.
+     */
+    static boolean narrow(Conv2dGeometry g) {
+        long taps = (long) g.kh() * g.kw(), vecs = (g.icg() + L - 1) / L;
+        return g.ocg() < L && 2 * g.ocg() * (taps * vecs + 8) <= taps * g.icg();
+    }
+
+    /**
+     * HWIO weights {@code [kh, kw, icg, oc]} repacked per output channel, OHWI {@code [oc, kh, kw, icg]}
+     * (group g's channels are rows {@code g·ocg …}), for the narrow tiles. O(weights), once per call.
+     */
+    private static float[] narrowWeights(Conv2dGeometry g, float[] w, int wOff) {
+        int taps = g.kh() * g.kw(), icg = g.icg(), oc = g.oc();
+        float[] wn = new float[g.weightSize()];
+        for (int o = 0; o < oc; o++) {
+            for (int tap = 0; tap < taps; tap++) {
+                for (int ci = 0; ci < icg; ci++) wn[(o * taps + tap) * icg + ci] = w[wOff + (tap * icg + ci) * oc + o];
+            }
+        }
+        return wn;
     }
 
     private static boolean useDirect(Conv2dGeometry g) {
@@ -209,6 +239,7 @@ public final class PanamaConvolutions implements ConvKernels {
         int rowStride = pad ? paddedRowStride(g) : g.w() * g.c();
         int paddedSize = (g.h() + 2 * g.padH()) * rowStride;
         DirectConvKernels.Taps t = taps(g, rowStride);
+        float[] wn = narrow(g) ? narrowWeights(g, w, wOff) : null;
         if (g.n() > 1) {
             // One chunk per image: the padded copy is made by the thread that uses it, while it is in cache.
             Parallel.forRange(g.n(), 1, (from, to) -> {
@@ -220,7 +251,7 @@ public final class PanamaConvolutions implements ConvKernels {
                         padImage(g, x, base, src);
                         base = 0;
                     }
-                    directPixels(g, t, rowStride, src, base, 0, pixels, w, wOff, bias, biasOff, y, yOff + b * pixels * g.oc(), accumulate);
+                    directPixels(g, t, rowStride, src, base, 0, pixels, w, wOff, wn, bias, biasOff, y, yOff + b * pixels * g.oc(), accumulate);
                 }
             });
         } else {
@@ -235,17 +266,18 @@ public final class PanamaConvolutions implements ConvKernels {
             float[] s = src;
             int bs = base;
             Parallel.forRange(pixels, PIXEL_GRAIN, (from, to) ->
-                    directPixels(g, t, rowStride, s, bs, from, to, w, wOff, bias, biasOff, y, yOff, accumulate));
+                    directPixels(g, t, rowStride, s, bs, from, to, w, wOff, wn, bias, biasOff, y, yOff, accumulate));
         }
     }
 
     /**
      * Output pixels {@code [from, to)} (row-major over oh × ow) of one image whose (padded) input starts at
      * {@code base}. With {@code accumulate} each band is computed into a per-thread buffer and then added
-     * into y, an O(output) pass against the O(output·taps) of the tiles.
+     * into y, an O(output) pass against the O(output·taps) of the tiles. A non-null {@code wn} holds the
+     * {@link #narrowWeights} and selects the narrow tiles.
      */
     private static void directPixels(Conv2dGeometry g, DirectConvKernels.Taps t, int rowStride, float[] x, int base,
-                                     int from, int to, float[] w, int wOff, float[] bias, int biasOff,
+                                     int from, int to, float[] w, int wOff, float[] wn, float[] bias, int biasOff,
                                      float[] y, int yImg, boolean accumulate) {
         int ow = g.ow(), oc = g.oc(), icg = g.icg(), ocg = g.ocg(), c = g.c();
         int sh = g.strideH() * rowStride, sw = g.strideW() * c;
@@ -261,6 +293,11 @@ public final class PanamaConvolutions implements ConvKernels {
             int outBand = accumulate ? 0 : yImg + band * oc;
             for (int grp = 0; grp < g.groups(); grp++) {
                 int gx = grp * icg, col = grp * ocg;
+                if (wn != null) {
+                    narrowPixels(t, x, xb, cnt, gx, wn, (col * g.kh() * g.kw()) * icg, bias, biasOff + col, ocg, out,
+                            outBand + col, oc);
+                    continue;
+                }
                 int o = 0;
                 for (; o + 2 * L <= ocg; o += 2 * L) {
                     int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
@@ -296,6 +333,26 @@ public final class PanamaConvolutions implements ConvKernels {
                 }
             }
             if (accumulate) addInto(out, 0, y, yImg + band * oc, cnt * oc);
+        }
+    }
+
+    /**
+     * The narrow tiles over one band of {@code cnt} pixels (input bases {@code xb[k] + gx}) for the {@code ocg}
+     * output channels of a group, whose filters start at {@code wn[wg]} and outputs at {@code y[yc]}
+     * ({@code ldy} apart per pixel).
+     */
+    private static void narrowPixels(DirectConvKernels.Taps t, float[] x, int[] xb, int cnt, int gx, float[] wn, int wg,
+                                     float[] bias, int bc, int ocg, float[] y, int yc, int ldy) {
+        int filter = t.kh() * t.kw() * t.icg();
+        for (int o = 0; o < ocg; o++) {
+            int wo = wg + o * filter;
+            float b = bias[bc + o];
+            int k = 0;
+            for (; k + 4 <= cnt; k += 4) {
+                DirectConvKernels.forwardNarrow4(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx, wn, wo, b,
+                        y, yc + o + k * ldy, ldy);
+            }
+            for (; k < cnt; k++) DirectConvKernels.forwardNarrow1(t, x, xb[k] + gx, wn, wo, b, y, yc + o + k * ldy);
         }
     }
 
@@ -409,7 +466,7 @@ public final class PanamaConvolutions implements ConvKernels {
                                              float[] dw, int dwOff, float[] dBias, int dBiasOff) {
         int pixels = g.oh() * g.ow(), image = g.h() * g.w() * g.c(), oc = g.oc();
         int wsize = g.weightSize(), per = wsize + oc;
-        boolean pad = padded(g), slide = slides(g);
+        boolean pad = padded(g), thin = narrow(g), slide = !thin && slides(g);
         int rowStride = pad ? paddedRowStride(g) : g.w() * g.c();
         int paddedSize = (g.h() + 2 * g.padH()) * rowStride;
         DirectConvKernels.Taps t = taps(g, rowStride);
@@ -431,6 +488,7 @@ public final class PanamaConvolutions implements ConvKernels {
                     }
                     int dyImg = dyOff + b * pixels * oc;
                     if (slide) slideRows(g, rowStride, src, base, 0, g.oh(), dy, dyImg, part, chunk * per);
+                    else if (thin) gradNarrow(g, t, rowStride, src, base, 0, pixels, dy, dyImg, part, chunk * per);
                     else gradPixels(g, t, rowStride, src, base, 0, pixels, dy, dyImg, part, chunk * per);
                 }
             });
@@ -456,8 +514,10 @@ public final class PanamaConvolutions implements ConvKernels {
                 int grain = Math.max(PIXEL_GRAIN, (pixels + limit - 1) / limit);
                 chunks = Parallel.chunkCount(pixels, grain);
                 part = new float[chunks * per];
-                Parallel.forChunks(pixels, grain, (chunk, from, to) ->
-                        gradPixels(g, t, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per));
+                Parallel.forChunks(pixels, grain, (chunk, from, to) -> {
+                    if (thin) gradNarrow(g, t, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per);
+                    else gradPixels(g, t, rowStride, s, bs, from, to, dy, dyOff, part, chunk * per);
+                });
             }
         }
         addPartials(part, chunks, wsize, oc, dw, dwOff, dBias, dBiasOff);
@@ -552,6 +612,49 @@ public final class PanamaConvolutions implements ConvKernels {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #gradPixels} with the narrow tiles: the gradient of output pixels {@code [from, to)} is summed
+     * per output channel in OHWI order (lanes across input channels) in this thread's scratch, then added
+     * into the HWIO partial at {@code pOff} in a fixed order.
+     */
+    private static void gradNarrow(Conv2dGeometry g, DirectConvKernels.Taps t, int rowStride, float[] x, int base,
+                                   int from, int to, float[] dy, int dyImg, float[] part, int pOff) {
+        int ow = g.ow(), oc = g.oc(), icg = g.icg(), ocg = g.ocg(), kw = g.kw(), taps = g.kh() * kw;
+        int sh = g.strideH() * rowStride, sw = g.strideW() * g.c(), wsize = g.weightSize();
+        float[] acc = ConvWorkspace.floats(ConvWorkspace.NARROW_GRADIENT, wsize);
+        Arrays.fill(acc, 0, wsize, 0f);
+        int[] xb = ConvWorkspace.ints(BAND);
+        for (int band = from; band < to; band += BAND) {
+            int cnt = Math.min(BAND, to - band);
+            for (int k = 0; k < cnt; k++) {
+                int pix = band + k;
+                xb[k] = base + (pix / ow) * sh + (pix % ow) * sw;
+            }
+            int dyBand = dyImg + band * oc;
+            sumRows(dy, dyBand, cnt, oc, part, pOff + wsize);
+            for (int grp = 0; grp < g.groups(); grp++) {
+                for (int o = 0; o < ocg; o++) {
+                    int filter = (grp * ocg + o) * taps * icg;
+                    for (int i = 0; i < g.kh(); i++) {
+                        for (int j = 0; j < kw; j++) {
+                            int xd = i * t.rowStep() + j * t.colStep() + grp * icg, wt = filter + (i * kw + j) * icg;
+                            for (int ci = 0; ci < icg; ci += L) {
+                                DirectConvKernels.gradWeightNarrow(x, xb, xd + ci, cnt, dy, dyBand + grp * ocg + o, oc,
+                                        acc, wt + ci, F.indexInRange(ci, icg));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int co = 0; co < oc; co++) {
+            for (int tap = 0; tap < taps; tap++) {
+                int src = (co * taps + tap) * icg, dst = pOff + tap * icg * oc + co;
+                for (int ci = 0; ci < icg; ci++) part[dst + ci * oc] += acc[src + ci];
             }
         }
     }

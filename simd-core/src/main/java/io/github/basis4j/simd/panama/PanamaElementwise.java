@@ -304,6 +304,19 @@ public final class PanamaElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void reluMask(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+            int i = from;
+            FloatVector zero = FloatVector.zero(F);
+            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
+                VectorMask<Float> on = FloatVector.fromArray(F, x, xOff + i).compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromArray(F, dy, dyOff + i), on).intoArray(dx, dxOff + i);
+            }
+            for (; i < to; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+        });
+    }
+
+    @Override
     public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             int i = from;

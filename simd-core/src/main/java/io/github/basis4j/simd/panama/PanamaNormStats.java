@@ -216,6 +216,33 @@ public final class PanamaNormStats implements NormKernels {
     }
 
     @Override
+    public void batchNormBackwardInPlace(float[] dy, int dyOff, float[] x, int xOff, int m, int c, float[] mean, int meanOff,
+                                         float[] variance, int varianceOff, double eps, float[] weight, int weightOff,
+                                         float[] dweight, int dweightOff, float[] dbias, int dbiasOff) {
+        double[] mu = ScalarNormStats.widen(mean, meanOff, c), inv = ScalarNormStats.invStd(variance, varianceOff, c, eps);
+        double[] sumDy = new double[c], dot = new double[c];
+        batchNormGradSums(dy, dyOff, x, xOff, m, c, mu, sumDy, dot);
+        addParameterGrads(sumDy, dot, inv, c, dweight, dweightOff, dbias, dbiasOff);
+        float[] scale = new float[c], proj = new float[c], meanDy = new float[c];
+        ScalarNormStats.trainInputCoefficients(sumDy, dot, inv, weight, weightOff, m, c, scale, proj, meanDy);
+        Parallel.forRange(m, ScalarNormStats.rowGrain(c), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * c, ch = 0;
+                for (; ch <= c - L; ch += L) {
+                    FloatVector centred = FloatVector.fromArray(F, x, xOff + o + ch)
+                            .sub(FloatVector.fromArray(F, mean, meanOff + ch)).mul(FloatVector.fromArray(F, proj, ch));
+                    FloatVector.fromArray(F, dy, dyOff + o + ch).sub(FloatVector.fromArray(F, meanDy, ch))
+                            .sub(centred).mul(FloatVector.fromArray(F, scale, ch)).intoArray(dy, dyOff + o + ch);
+                }
+                for (; ch < c; ch++) {
+                    float centred = (x[xOff + o + ch] - mean[meanOff + ch]) * proj[ch];
+                    dy[dyOff + o + ch] = (dy[dyOff + o + ch] - meanDy[ch] - centred) * scale[ch];
+                }
+            }
+        });
+    }
+
+    @Override
     public void batchNormBackwardEval(float[] dy, int dyOff, float[] x, int xOff, int m, int c, float[] mean, int meanOff,
                                       float[] variance, int varianceOff, double eps, float[] weight, int weightOff,
                                       float[] dx, int dxOff, float[] dweight, int dweightOff, float[] dbias, int dbiasOff) {

@@ -232,6 +232,13 @@ public final class ScalarElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void reluMask(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+        });
+    }
+
+    @Override
     public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {

@@ -193,6 +193,27 @@ public final class ScalarNormStats implements NormKernels {
         });
     }
 
+    @Override
+    public void batchNormBackwardInPlace(float[] dy, int dyOff, float[] x, int xOff, int m, int c, float[] mean, int meanOff,
+                                         float[] variance, int varianceOff, double eps, float[] weight, int weightOff,
+                                         float[] dweight, int dweightOff, float[] dbias, int dbiasOff) {
+        double[] mu = widen(mean, meanOff, c), inv = invStd(variance, varianceOff, c, eps);
+        double[] sumDy = new double[c], dot = new double[c];
+        batchNormGradSums(dy, dyOff, x, xOff, m, c, mu, sumDy, dot);
+        addParameterGrads(sumDy, dot, inv, c, dweight, dweightOff, dbias, dbiasOff);
+        float[] scale = new float[c], proj = new float[c], meanDy = new float[c];
+        trainInputCoefficients(sumDy, dot, inv, weight, weightOff, m, c, scale, proj, meanDy);
+        Parallel.forRange(m, rowGrain(c), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * c;
+                for (int ch = 0; ch < c; ch++) {
+                    float centred = (x[xOff + o + ch] - mean[meanOff + ch]) * proj[ch];
+                    dy[dyOff + o + ch] = (dy[dyOff + o + ch] - meanDy[ch] - centred) * scale[ch];
+                }
+            }
+        });
+    }
+
     /**
      * The per-channel constants of the training-mode input gradient, rounded once from double:
      * {@code scale = σ⁻¹·weight}, {@code proj = Σ(dy·(x − mean))·σ⁻²/m} (the projection onto x̂, divided by

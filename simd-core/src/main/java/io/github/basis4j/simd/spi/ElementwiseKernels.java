@@ -107,6 +107,12 @@ public interface ElementwiseKernels {
     void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
 
     /**
+     * {@link #reluBackward} that overwrites: {@code dx = x > 0 ? dy : 0}. dx may be dy (in place), so autograd
+     * can mask a gradient it owns and hand it on instead of adding it into a new zero-filled buffer.
+     */
+    void reluMask(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+    /**
      * Exact GELU, PyTorch's {@code nn.GELU()} default: {@code y = x·Φ(x) = 0.5·x·(1 + erf(x/√2))}. The
      * negative tail is computed as {@code 0.5·x·erfc(|x|/√2)}, which keeps full relative precision where
      * {@code 1 + erf} would cancel.

@@ -64,6 +64,16 @@ public interface NormKernels {
                            float[] dx, int dxOff, float[] dweight, int dweightOff, float[] dbias, int dbiasOff);
 
     /**
+     * {@link #batchNormBackward} with the input gradient written over dy instead of added into a buffer:
+     * {@code dy ← (dy − Σdy/m − x̂·Σ(dy·x̂)/m)·σ⁻¹·weight} (the sums are complete before dy is written),
+     * {@code dweight += Σ dy·x̂}, {@code dbias += Σ dy}. Autograd uses it to turn the output gradient it owns
+     * into the input's, with no new buffer.
+     */
+    void batchNormBackwardInPlace(float[] dy, int dyOff, float[] x, int xOff, int m, int c, float[] mean, int meanOff,
+                                  float[] variance, int varianceOff, double eps, float[] weight, int weightOff,
+                                  float[] dweight, int dweightOff, float[] dbias, int dbiasOff);
+
+    /**
      * Backward of evaluation-mode batch norm, whose statistics are constants (the running ones):
      * {@code dx += dy·weight/√(variance + eps)}, {@code dweight += Σ dy·x̂}, {@code dbias += Σ dy}.
      */

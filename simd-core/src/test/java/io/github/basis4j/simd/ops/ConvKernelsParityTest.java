@@ -96,6 +96,16 @@ class ConvKernelsParityTest {
         cases.add(ConvCase.of(1, 30, 30, 9, 19, 3, 1, 1, 1, 1));
         cases.add(ConvCase.of(2, 5, 2, 17, 16, 3, 1, 1, 1, 1));
         cases.add(ConvCase.of(2, 5, 1, 9, 17, 3, 1, 1, 1, 1));
+        // Narrow layers (a DSFB unique basis: 1, 2 or 4 filters from 16, 32 or 64 channels): lanes across
+        // input channels, with a masked channel tail (33, 17 per group), several bands of one image, stride 2,
+        // groups, a dilated 5×5 and pixel counts that leave tails after the 4-pixel tiles.
+        cases.add(ConvCase.of(2, 9, 11, 16, 1, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(1, 8, 8, 32, 2, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(3, 5, 7, 64, 4, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(1, 20, 20, 33, 3, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(2, 9, 9, 40, 2, 3, 2, 1, 1, 1));
+        cases.add(ConvCase.of(1, 7, 9, 34, 2, 3, 1, 1, 1, 2));
+        cases.add(ConvCase.of(1, 13, 13, 24, 1, 5, 1, 4, 2, 1));
         return cases;
     }
 
@@ -141,6 +151,8 @@ class ConvKernelsParityTest {
                 ConvCase.of(1, 20, 20, 12, 40, 3, 1, 1, 1, 1),      // single image: pixel chunks, partials per chunk
                 ConvCase.of(5, 9, 9, 16, 16, 3, 1, 1, 1, 1),        // image chunks
                 ConvCase.of(1, 30, 30, 16, 16, 3, 1, 1, 1, 1),      // sliding weight gradient: row chunks
+                ConvCase.of(1, 30, 30, 32, 2, 3, 1, 1, 1, 1),       // narrow tiles, pixel chunks of one image
+                ConvCase.of(5, 9, 9, 16, 1, 3, 1, 1, 1, 1),         // narrow tiles, image chunks
                 ConvCase.of(3, 9, 9, 16, 24, 3, 2, 1, 1, 2),        // stride 2: col2im backward
                 ConvCase.of(2, 20, 20, 16, 32, 1, 1, 0, 1, 1),      // pointwise: GEMM
                 ConvCase.of(1, 30, 30, 40, 40, 7, 1, 3, 1, 40),     // depthwise, many row chunks

@@ -139,6 +139,8 @@ class ElementwiseKernelsTest {
         parity("relu", new float[][] {SYM}, 0, 0, (k, in, y, n) -> k.reluForward(in[0], OFF, y, OFF, n));
         parity("reluBackward", new float[][] {SYM, SYM}, 0, 0,
                 (k, in, d, n) -> k.reluBackward(in[0], OFF, in[1], OFF, d, OFF, n));
+        parity("reluMask", new float[][] {SYM, SYM}, 0, 0,
+                (k, in, d, n) -> k.reluMask(in[0], OFF, in[1], OFF, d, OFF, n));
         parity("starRelu", new float[][] {SYM}, 0, 0, (k, in, y, n) -> k.starReluForward(in[0], OFF, 0.8f, -0.1f, y, OFF, n));
         parity("starReluBackward dx", new float[][] {SYM, SYM}, 0, 0,
                 (k, in, d, n) -> k.starReluBackward(in[0], OFF, 0.8f, in[1], OFF, d, OFF, null, 0, null, 0, n));
@@ -290,6 +292,28 @@ class ElementwiseKernelsTest {
             float[] x = {Float.NaN, -1f, 2f}, y = new float[3];
             k.reluForward(x, 0, y, 0, 3);
             assertThat(y).containsExactly(Float.NaN, 0f, 2f);
+        }
+    }
+
+    @Test
+    void reluMaskOverwritesAndWorksInPlace() {
+        for (ElementwiseKernels k : BOTH) {
+            for (int n : SIZES) {
+                float[] x = input(n, -3f, 3f, 7L * n), dy = input(n, -3f, 3f, 7L * n + 1);
+                x[OFF] = Float.NaN;   // a NaN input passes no gradient, as relu's backward
+                float[] inPlace = output(n, 2), separate = output(n, 3);
+                System.arraycopy(dy, OFF, inPlace, OFF, n);
+                k.reluMask(x, OFF, inPlace, OFF, inPlace, OFF, n);
+                k.reluMask(x, OFF, dy, OFF, separate, OFF, n);
+                String what = "reluMask " + k.getClass().getSimpleName() + " n=" + n;
+                assertGuards(what, inPlace, n);
+                assertGuards(what, separate, n);
+                for (int i = OFF; i < OFF + n; i++) {
+                    float expected = x[i] > 0f ? dy[i] : 0f;
+                    assertThat(inPlace[i]).as("%s in place, element %d", what, i - OFF).isEqualTo(expected);
+                    assertThat(separate[i]).as("%s, element %d", what, i - OFF).isEqualTo(expected);
+                }
+            }
         }
     }
 

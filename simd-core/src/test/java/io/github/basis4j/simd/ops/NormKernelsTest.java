@@ -113,6 +113,10 @@ class NormKernelsTest {
                 float[] dx0 = guarded(m * c, 105 + c), dw0 = guarded(c, 106 + c), db0 = guarded(c, 107 + c);
                 float[][] dx = {dx0.clone(), dx0.clone()}, dw = {dw0.clone(), dw0.clone()}, db = {db0.clone(), db0.clone()};
                 float[][] dxe = {dx0.clone(), dx0.clone()}, dwe = {dw0.clone(), dw0.clone()}, dbe = {db0.clone(), db0.clone()};
+                // In place: dy's copy becomes dx; from zeros, the accumulating kernel gives the same values.
+                float[][] dyi = {dy.clone(), dy.clone()}, dwi = {dw0.clone(), dw0.clone()}, dbi = {db0.clone(), db0.clone()};
+                float[][] dxz = {guardedEmpty(m * c), guardedEmpty(m * c)};
+                for (float[] z : dxz) Arrays.fill(z, GUARD, GUARD + m * c, 0f);
                 NormKernels[] ks = {ORACLE, UNDER_TEST};
                 for (int s = 0; s < 2; s++) {
                     NormKernels k = ks[s];
@@ -122,7 +126,17 @@ class NormKernelsTest {
                             dx[s], GUARD, dw[s], GUARD, db[s], GUARD);
                     k.batchNormBackwardEval(dy, GUARD, x, GUARD, m, c, mean[s], GUARD, var[s], GUARD, EPS, w, GUARD,
                             dxe[s], GUARD, dwe[s], GUARD, dbe[s], GUARD);
+                    k.batchNormBackwardInPlace(dyi[s], GUARD, x, GUARD, m, c, mean[s], GUARD, var[s], GUARD, EPS, w, GUARD,
+                            dwi[s], GUARD, dbi[s], GUARD);
+                    k.batchNormBackward(dy, GUARD, x, GUARD, m, c, mean[s], GUARD, var[s], GUARD, EPS, w, GUARD,
+                            dxz[s], GUARD, null, 0, null, 0);
+                    Numerics.assertClose("batchNormBackwardInPlace dx from zeros " + at, dxz[s], dyi[s], 0, 0);
                 }
+                Numerics.assertBitIdentical("batchNormBackwardInPlace dx " + at, dyi[0], dyi[1]);
+                Numerics.assertBitIdentical("batchNormBackwardInPlace dweight " + at, dwi[0], dwi[1]);
+                Numerics.assertBitIdentical("batchNormBackwardInPlace dbias " + at, dbi[0], dbi[1]);
+                Numerics.assertBitIdentical("batchNormBackwardInPlace dweight as accumulating " + at, dw[1], dwi[1]);
+                Numerics.assertBitIdentical("batchNormBackwardInPlace dbias as accumulating " + at, db[1], dbi[1]);
                 Numerics.assertBitIdentical("batchNormStatistics mean " + at, mean[0], mean[1]);
                 Numerics.assertBitIdentical("batchNormStatistics variance " + at, var[0], var[1]);
                 Numerics.assertBitIdentical("batchNormForward " + at, y[0], y[1]);
@@ -132,7 +146,7 @@ class NormKernelsTest {
                 Numerics.assertBitIdentical("batchNormBackwardEval dx " + at, dxe[0], dxe[1]);
                 Numerics.assertBitIdentical("batchNormBackwardEval dweight " + at, dwe[0], dwe[1]);
                 Numerics.assertBitIdentical("batchNormBackwardEval dbias " + at, dbe[0], dbe[1]);
-                for (float[] a : new float[][] {mean[1], var[1], y[1], dx[1], dw[1], db[1], dxe[1], dwe[1], dbe[1]}) {
+                for (float[] a : new float[][] {mean[1], var[1], y[1], dx[1], dw[1], db[1], dxe[1], dwe[1], dbe[1], dyi[1], dwi[1], dbi[1]}) {
                     assertGuards("batch norm " + at, a);
                 }
             }

@@ -82,6 +82,10 @@ class NormStatsFacadeTest {
                 .hasMessageContaining("batchNormTrainForward: runningMean and runningVar must be given together, got only runningMean");
         assertThatThrownBy(() -> NormStats.batchNormBackward(Tensor.zeros(2, 3, 3, 5), x, c4, c4, 1e-5, null, null, null, null))
                 .hasMessageContaining("batchNormBackward: dy must have the shape of x");
+        assertThatThrownBy(() -> NormStats.batchNormBackwardInPlace(x, x, c4, c4, 1e-5, null, null, null))
+                .hasMessageContaining("batchNormBackwardInPlace: dy must not overlap x");
+        assertThatThrownBy(() -> NormStats.batchNormBackwardInPlace(Tensor.zeros(2, 3, 3, 5), x, c4, c4, 1e-5, null, null, null))
+                .hasMessageContaining("batchNormBackwardInPlace: dy must have the shape of x");
         assertThatThrownBy(() -> NormStats.batchNormBackwardEval(x, x, c4, c4, 1e-5, null, x, null, null))
                 .hasMessageContaining("batchNormBackwardEval: dx must not overlap dy");
         assertThatThrownBy(() -> NormStats.batchNormBackward(x, x.copy(), c4, c4, 1e-5, null, null, c5, null))
