@@ -2,6 +2,7 @@ package io.github.basis4j.cli;
 
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
+import io.github.basis4j.simd.NonFinite;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.io.DType;
 import io.github.basis4j.simd.io.Safetensors;
@@ -80,7 +81,7 @@ final class ForwardCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The input tensor, checked to be float32 NCHW with the model's channels. */
+    /** The input tensor, checked to be float32 NCHW with the model's channels and to hold no NaN or ±∞. */
     private Tensor readInput(Safetensors.File in, int channels) {
         Safetensors.Entry e = in.entries().get(INPUT);
         if (e == null) throw new CliException(input + " has no tensor named '" + INPUT + "'; it holds " + in.entries().keySet());
@@ -88,6 +89,9 @@ final class ForwardCommand implements Callable<Integer> {
         if (e.shape().rank() != 4 || e.shape().dim(1) != channels || e.shape().dim(0) < 1 || e.shape().dim(2) < 1 || e.shape().dim(3) < 1) {
             throw new CliException(input + ": tensor '" + INPUT + "' must be NCHW [N, " + channels + ", H, W] for this model, got " + e.shape());
         }
-        return in.tensor(INPUT);
+        Tensor x = in.tensor(INPUT);
+        // A NaN would only come out as NaN logits: stop here and say which sample and element hold it.
+        NonFinite.requireFiniteBatch(input + ": tensor '" + INPUT + "'", x, "NCHW");
+        return x;
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code basis4j} command: {@code train}, {@code eval}, {@code predict}, {@code forward}, {@code convert},
- * {@code info} and {@code bench}.
+ * {@code info}, {@code bench} and {@code report}.
  *
  * <p>Error contract: every failure the user can cause ends with exactly one line on standard error,
  * {@code basis4j <command>: <what went wrong>}, and a non-zero exit status — {@value #EXIT_USAGE} for a
@@ -66,6 +66,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("convert", new ConvertCommand());
         cl.addSubcommand("info", new InfoCommand(catalog));
         cl.addSubcommand("bench", new BenchCommand(catalog));
+        cl.addSubcommand("report", new ReportCommand(catalog));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

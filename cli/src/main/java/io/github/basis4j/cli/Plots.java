@@ -106,8 +106,8 @@ final class Plots {
         return file;
     }
 
-    /** A CSV log: its header and its rows as numbers (empty or non-numeric cells are NaN). */
-    private record Table(List<String> header, List<double[]> rows, Path file) {
+    /** A CSV log: its header and its rows as numbers (empty or non-numeric cells are NaN); {@code report} reads runs with it too. */
+    record Table(List<String> header, List<double[]> rows, Path file) {
         static Table read(Path file) throws IOException {
             List<String> lines = Files.readAllLines(Checks.existingFile("training log", file), StandardCharsets.UTF_8);
             if (lines.isEmpty()) throw new CliException("training log " + file + " is empty");

@@ -5,9 +5,11 @@ import io.github.basis4j.inference.Model;
 import io.github.basis4j.inference.Preprocessing;
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.ModelRegistry;
+import io.github.basis4j.models.dsfb.Cifar100Models;
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
 import io.github.basis4j.models.dsfb.CifarResNet;
 import io.github.basis4j.models.dsfb.DsfbRegularizer;
+import io.github.basis4j.models.dsfb.IlsvrcModels;
 import io.github.basis4j.models.metaformer.MetaFormer;
 import io.github.basis4j.models.metaformer.MetaFormers;
 import io.github.basis4j.models.metaformer.SmallMetaFormers;
@@ -30,11 +32,17 @@ import java.util.Optional;
  * for (224×224×3 for the reference's, 28×28×1 for {@link SmallMetaFormers}), the embedding API's reference
  * pipeline ({@link Model#referencePreprocessing}: ImageNet's normalisation for plain weights, timm's bicubic
  * resize of the shorter side to the input size then a centre crop, {@code crop_pct} 1), the drop-path rate
- * of the request, and the reference's training recipe ({@link #recipe}).
+ * of the request, and the reference's training recipe ({@link #recipe}). For the
+ * other DSFB families: CIFAR-100 models ({@link Cifar100Models}) take 32×32 images and 100 classes, ILSVRC
+ * models ({@link IlsvrcModels}) 224×224 images and 1000 classes (unless the request sets the channels or classes),
+ * with {@link DsfbRegularizer}'s penalty as their train script computes it for the variants with shared bases.
  */
 final class StandardModels implements ModelCatalog {
     /** CIFAR's 32×32 images: the resolution the CIFAR ResNets are designed for. */
     private static final int CIFAR_SIDE = 32;
+    /** ImageNet's usual 224×224 crops, the resolution the ILSVRC models are trained at. */
+    private static final int IMAGENET_SIDE = 224;
+    private static final int CIFAR100_CLASSES = 100, IMAGENET_CLASSES = 1000, RGB = 3;
 
     /** The reference's peak learning rate 4e-3 at 4096 images per step, scaled linearly with the batch. */
     static final double METAFORMER_LR = 4e-3;
@@ -75,6 +83,15 @@ final class StandardModels implements ModelCatalog {
         }
         Module module = entry.factory().create(b.build());
         if (module instanceof CifarResNet net && entry.family().equals(Cifar10ResNets.FAMILY)) return describe(entry.name(), net);
+        int side = switch (entry.family()) {
+            case Cifar100Models.FAMILY -> CIFAR_SIDE;
+            case IlsvrcModels.FAMILY -> IMAGENET_SIDE;
+            default -> 0;
+        };
+        if (side > 0) {
+            int classes = request.numClasses().orElse(entry.family().equals(IlsvrcModels.FAMILY) ? IMAGENET_CLASSES : CIFAR100_CLASSES);
+            return describe(entry.name(), module, new InputSize(side, side, request.inChannels().orElse(RGB)), classes);
+        }
         throw new CliException("the command line does not know the input size of " + entry.qualifiedName() + " (family " + entry.family() + ")");
     }
 
@@ -139,6 +156,18 @@ final class StandardModels implements ModelCatalog {
             }
         }
         return new CliModel(name, net, new InputSize(CIFAR_SIDE, CIFAR_SIDE, net.inChannels()), net.numClasses(), orth, shared);
+    }
+
+    /** A CIFAR-100 or ILSVRC model: its penalty when it has shared bases; no per-stage gradient-norm sets. */
+    private static CliModel describe(String name, Module module, InputSize input, int classes) {
+        Optional<CliModel.Orthogonality> orth = Optional.empty();
+        if (DsfbRegularizer.appliesTo(module)) {
+            orth = Optional.of(new CliModel.Orthogonality(DsfbRegularizer.DEFAULT_LAMBDA, lambda -> {
+                DsfbRegularizer reg = DsfbRegularizer.of(module, lambda);
+                return model -> reg.penalty();
+            }));
+        }
+        return new CliModel(name, module, input, classes, orth, Map.of());
     }
 
     @Override

@@ -18,10 +18,10 @@ public record TrainingRecipe(double baseLr, int baseBatchSize, double weightDeca
         double dropPathRate) {
     /** Validates the values. */
     public TrainingRecipe {
-        if (!(baseLr > 0) || baseBatchSize < 1 || !(weightDecay >= 0) || warmupEpochs < 0 || !(labelSmoothing >= 0 && labelSmoothing <= 1)
+        if (!(baseLr > 0) || baseBatchSize < 1 || !(weightDecay >= 0) || warmupEpochs < 0 || !(labelSmoothing >= 0 && labelSmoothing < 1)
                 || !(dropPathRate >= 0 && dropPathRate < 1)) {
             throw new IllegalArgumentException("TrainingRecipe: need baseLr > 0, baseBatchSize >= 1, weightDecay >= 0, warmupEpochs >= 0,"
-                    + " labelSmoothing in [0, 1] and dropPathRate in [0, 1), got " + this);
+                    + " labelSmoothing in [0, 1) and dropPathRate in [0, 1), got " + this);
         }
     }
 

@@ -63,6 +63,21 @@ class ForwardCommandTest {
     }
 
     @Test
+    void refusesAnInputHoldingNaNNamingTheSampleAndIndex() throws IOException {
+        Path weights = dir.resolve("w.safetensors"), in = dir.resolve("in.safetensors");
+        Safetensors.write(weights, model().stateDict(), Map.of());
+        Tensor x = Tensor.zeros(3, 1, 28, 28);
+        x.set(2 * 28 * 28 + 5 * 28 + 9, Float.NaN);
+        Safetensors.write(in, Map.of("input", x), Map.of());
+        Cli.Result r = Cli.run("forward", "--model", "TinyNet", "--weights", weights.toString(), "--input", in.toString(), "--output",
+                dir.resolve("out.safetensors").toString());
+        assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(r.errLines()).singleElement().asString()
+                .isEqualTo("basis4j forward: " + in + ": tensor 'input' holds NaN in sample 2 at [c=0, h=5, w=9] of [N=3, C=1, H=28, W=28]");
+        assertThat(dir.resolve("out.safetensors")).doesNotExist();
+    }
+
+    @Test
     void refusesWeightsOfAnotherShapeWithOneLine() throws IOException {
         Path weights = dir.resolve("w.safetensors"), in = dir.resolve("in.safetensors");
         Safetensors.write(weights, model().stateDict(), Map.of());

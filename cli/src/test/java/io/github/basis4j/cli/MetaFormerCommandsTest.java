@@ -137,8 +137,14 @@ class MetaFormerCommandsTest {
         Cli.Result r = Cli.run(StandardModels.catalog(), "train", "--model", MODEL, "--dataset", "fashion-mnist", "--epochs", "2",
                 "--batch-size", "32", "--train-limit", "64", "--eval-limit", "32", "--progress", "none", "--threads", "1", "--output", run.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("recipe: optimizer adamw, lr 0.000500000, weight decay 0.0500000, schedule cosine, warm-up 1 epochs,"
-                + " label smoothing 0.100000, drop path 0.0500000");
+        assertThat(r.out()).contains("recipe fashion-mnist + " + MODEL + ": input 28x28x1, 2 epochs, batch 32, adamw lr 5.0E-4 cosine, weight decay 0.05"
+                + " (not on 1-D parameters), warm-up 1 epochs, augment none, label smoothing 0.1, drop path 0.05, λ none, seed 0\n");
+        RunRecord record = RunRecord.read(run.resolve(RunRecord.FILE));
+        assertThat(record.optimizer()).isEqualTo("adamw");
+        assertThat(record.weightDecay()).isEqualTo(0.05);
+        assertThat(record.decayOneDimensional()).isFalse();
+        assertThat(record.dropPath()).isEqualTo(java.util.OptionalDouble.of(0.05));
+        assertThat(record.labelSmoothing()).isEqualTo(0.1);
         List<String> steps = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
         assertThat(steps).hasSize(1 + 4);
         // Images of another size would be resized as timm's eval transform does.
@@ -151,8 +157,8 @@ class MetaFormerCommandsTest {
                 "--batch-size", "32", "--train-limit", "64", "--eval-limit", "32", "--progress", "none", "--threads", "1", "--optimizer", "sgd",
                 "--lr", "0.01", "--label-smoothing", "0", "--drop-path", "0.05", "--warmup-epochs", "0", "--output", dir.resolve("given").toString());
         assertThat(given.exit()).as(given.toString()).isZero();
-        assertThat(given.out()).contains("recipe: optimizer sgd, lr 0.0100000, weight decay 0.000500000, schedule cosine, warm-up 0 epochs,"
-                + " label smoothing 0.00000, drop path 0.0500000");
+        assertThat(given.out()).contains("recipe fashion-mnist + " + MODEL + ": input 28x28x1, 1 epochs, batch 32, sgd lr 0.01 cosine, weight decay 5.0E-4"
+                + " (not on 1-D parameters), warm-up 0 epochs, augment none, label smoothing 0, drop path 0.05, λ none, seed 0\n");
         // Same weights, batch and drop-path masks before the first update: the first losses differ by the smoothing alone.
         double smoothed = firstLoss(run), plain = firstLoss(dir.resolve("given"));
         assertThat(smoothed).isNotCloseTo(plain, org.assertj.core.data.Offset.offset(1e-4));

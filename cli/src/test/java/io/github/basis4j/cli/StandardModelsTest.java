@@ -80,6 +80,59 @@ class StandardModelsTest {
         }
     }
 
+    /** The other DSFB families: their native input and class count, and their state dict as the reference's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"cifar100/DenseNet121:32x32x3", "cifar100/ResNet34_SingleShared:32x32x3", "ilsvrc/ResNet18:224x224x3"})
+    void infoKnowsTheCifar100AndIlsvrcInputs(String spec) throws IOException {
+        String name = spec.substring(0, spec.indexOf(':')), input = spec.substring(spec.indexOf(':') + 1);
+        List<String> manifest = Files.readAllLines(MODELS.resolve("manifests/dsfb/" + name + ".tsv"), StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run(StandardModels.catalog(), "info", "--model", name, "--keys");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("# model\t" + name.substring(name.indexOf('/') + 1));
+        assertThat(lines.subList(1, 3)).isEqualTo(manifest.subList(0, 2));
+        assertThat(lines.get(3)).isEqualTo("# input\t" + input);
+        assertThat(lines.get(4)).startsWith("# multiply_adds\t");
+        assertThat(lines.subList(5, lines.size())).isEqualTo(manifest.subList(2, manifest.size()));
+    }
+
+    /** ResNet-18 at 224 × 224 (He et al. 2016, table 1: 1.8 GFLOPs, i.e. multiply-adds): 1.81e9 with the classifier. */
+    @Test
+    void infoCountsAnImageNetResNetAtItsNativeSize() {
+        Cli.Result r = Cli.run(StandardModels.catalog(), "info", "--model", "ilsvrc/ResNet18");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String line = r.out().lines().filter(l -> l.startsWith("# multiply_adds\t")).findFirst().orElseThrow();
+        assertThat(Long.parseLong(line.substring(line.indexOf('\t') + 1))).isBetween(1_800_000_000L, 1_830_000_000L);
+    }
+
+    /** {@code forward} on a CIFAR-100 model against the PyTorch eval logits of the models module's dsfb_golden fixture. */
+    @Test
+    void forwardReproducesPyTorchsLogitsOfACifar100Model() throws IOException {
+        String name = "MobileNetV2";
+        Safetensors.File golden = Safetensors.read(MODELS.resolve("fixtures/dsfb_golden_cifar100.safetensors"));
+        Module m = Models.create("cifar100/" + name);
+        setFormulaWeights(m);
+        // The fixture's input: NCHW element i = sin(0.1·i·i + phase), [batch, side] as stored.
+        Tensor shape = golden.tensor(name + ".input");
+        int batch = (int) shape.get(0), side = (int) shape.get(1);
+        double phase = golden.tensor(name + ".phase").get(0);
+        float[] nchw = new float[batch * 3 * side * side];
+        for (int i = 0; i < nchw.length; i++) nchw[i] = (float) Math.sin(0.1 * i * i + phase);
+        Path weights = dir.resolve("w.safetensors"), in = dir.resolve("in.safetensors"), out = dir.resolve("out.safetensors");
+        Safetensors.write(weights, m.stateDict(), Map.of());
+        Safetensors.write(in, Map.of("input", Tensor.of(nchw, batch, 3, side, side)), Map.of());
+        Cli.Result r = Cli.run(StandardModels.catalog(), "forward", "--model", "cifar100/" + name, "--weights", weights.toString(), "--input",
+                in.toString(), "--output", out.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        float[] expected = golden.tensor(name + ".eval_logits").toArray();
+        Tensor got = Safetensors.read(out).tensor("output");
+        assertThat(got.shape().dims()).containsExactly(batch, 100);
+        float[] g = got.toArray();
+        for (int i = 0; i < g.length; i++) {
+            assertThat((double) g[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(LOGIT_TOL * (1 + Math.abs(expected[i]))));
+        }
+    }
+
     @Test
     void trainingADoubleSharedModelLogsItsPenaltyAndStageNorms() throws IOException {
         Path run = dir.resolve("run");

@@ -65,6 +65,17 @@ class TrainEvalPredictTest {
     }
 
     @Test
+    void aDivergingRunEndsWithOneLineNamingTheStep() {
+        Path out = dir.resolve("diverged");
+        String[] args = trainArgs(out, 1, "--schedule", "constant");
+        args[List.of(args).indexOf("--lr") + 1] = "1e30";
+        Cli.Result r = Cli.run(args);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(r.errLines()).singleElement().asString().startsWith("basis4j train: Trainer: ").containsPattern(" at epoch 0, step \\d+ ")
+                .containsPattern("is (-?Infinity|NaN)");
+    }
+
+    @Test
     void trainWritesCheckpointsLogsAndPlots() throws IOException {
         assertThat(trained.exit()).as(trained.toString()).isZero();
         assertThat(trained.err()).isEmpty();

@@ -5,6 +5,7 @@ import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.data.Image;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.simd.Shape;
+import io.github.basis4j.simd.NonFinite;
 import io.github.basis4j.simd.Tensor;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -58,7 +59,8 @@ public final class Predictor {
     /**
      * The {@code topK} most probable classes of one preprocessed image, NCHW {@code [1, C, H, W]} flattened.
      *
-     * @throws IllegalArgumentException if {@code chw} does not hold exactly {@code C·H·W} values, or for {@code topK}
+     * @throws IllegalArgumentException if {@code chw} does not hold exactly {@code C·H·W} values or holds NaN or ±∞ (its
+     *     index named), or for {@code topK}
      */
     public List<Classification> classify(float[] chw, int topK) {
         checkTopK("Predictor.classify", topK);
@@ -68,7 +70,8 @@ public final class Predictor {
     /**
      * The {@code topK} most probable classes of each image of a preprocessed batch {@code [N, H, W, C]}.
      *
-     * @throws IllegalArgumentException if the batch is not {@code [N, H, W, C]} at the input size, or for {@code topK}
+     * @throws IllegalArgumentException if the batch is not {@code [N, H, W, C]} at the input size or holds NaN or ±∞
+     *     (sample and index named), or for {@code topK}
      */
     public List<List<Classification>> classify(Tensor nhwc, int topK) {
         checkTopK("Predictor.classify", topK);
@@ -111,7 +114,8 @@ public final class Predictor {
     /**
      * The logits {@code [numClasses]} of one preprocessed image, NCHW {@code [1, C, H, W]} flattened.
      *
-     * @throws IllegalArgumentException if {@code chw} does not hold exactly {@code C·H·W} values
+     * @throws IllegalArgumentException if {@code chw} does not hold exactly {@code C·H·W} values or holds NaN or ±∞ (its
+     *     index named)
      */
     public float[] logits(float[] chw) {
         InputSize s = model.inputSize();
@@ -121,13 +125,15 @@ public final class Predictor {
                     + ", " + s.width() + "] = " + n + " floats, got " + (chw == null ? "null" : chw.length + " floats"));
         }
         Tensor nchw = Tensor.wrap(chw, Shape.of(1, s.channels(), s.height(), s.width()));
+        NonFinite.requireFiniteBatch("Predictor: input", nchw, "NCHW");
         return run(nchw.nchwToNhwc()).toArray();
     }
 
     /**
      * The logits {@code [N, numClasses]} of a preprocessed batch {@code [N, H, W, C]}.
      *
-     * @throws IllegalArgumentException if the batch is not {@code [N, H, W, C]} at the input size with N ≥ 1
+     * @throws IllegalArgumentException if the batch is not {@code [N, H, W, C]} at the input size with N ≥ 1, or holds NaN
+     *     or ±∞ (sample and index named)
      */
     public Tensor logits(Tensor nhwc) {
         InputSize s = model.inputSize();
@@ -136,6 +142,7 @@ public final class Predictor {
             throw new IllegalArgumentException("Predictor: a " + model.name() + " batch is NHWC [N, " + s.height() + ", " + s.width() + ", "
                     + s.channels() + "] with N >= 1, got " + (nhwc == null ? "null" : nhwc.shape()));
         }
+        NonFinite.requireFiniteBatch("Predictor: batch", nhwc, "NHWC");
         return run(nhwc);
     }
 

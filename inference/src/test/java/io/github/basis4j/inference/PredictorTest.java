@@ -105,6 +105,19 @@ class PredictorTest {
     }
 
     @Test
+    void nonFiniteInputsAreRefusedNamingSampleAndIndex() {
+        Predictor p = model.predictor();
+        float[] nchw = new float[3 * SIDE * SIDE];
+        nchw[2 * SIDE * SIDE + 4 * SIDE + 7] = Float.POSITIVE_INFINITY;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.classify(nchw, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Predictor: input holds Infinity in sample 0 at [c=2, h=4, w=7] of [N=1, C=3, H=32, W=32]");
+        Tensor batch = Tensor.zeros(2, SIDE, SIDE, 3);
+        batch.set(SIDE * SIDE * 3 + 1, Float.NaN);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.logits(batch)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Predictor: batch holds NaN in sample 1 at [h=0, w=0, c=1] of [N=2, H=32, W=32, C=3]");
+    }
+
+    @Test
     void anImageOfAnotherSizeIsResizedAndCroppedFirst() {
         BufferedImage img = randomImage(40, 56, 9);
         Image decoded = ImageFolderReader.toImage(img, ColorMode.RGB);

@@ -69,8 +69,10 @@ class ModelRegistryTest {
     @Test
     void cifar100AndIlsvrcNamesNeedTheirFamily() {
         assertThat(Models.names().stream().filter(n -> n.startsWith("cifar100/"))).containsExactly("cifar100/ResNet18", "cifar100/ResNet34",
-                "cifar100/ResNet34_SingleShared", "cifar100/ResNet34_NonShared", "cifar100/ResNet34_SharedOnly", "cifar100/MobileNetV2",
-                "cifar100/MobileNetV2_Shared", "cifar100/MobileNetV2_SharedDouble");
+                "cifar100/ResNet34_SingleShared", "cifar100/ResNet34_NonShared", "cifar100/ResNet34_SharedOnly", "cifar100/DenseNet121",
+                "cifar100/DenseNet121_SingleShared", "cifar100/ResNext50", "cifar100/ResNext50_SingleShared", "cifar100/MobileNetV2",
+                "cifar100/MobileNetV2_Shared", "cifar100/MobileNetV2_SharedDouble", "cifar100/DenseNet169", "cifar100/DenseNet201",
+                "cifar100/DenseNet161", "cifar100/ResNext50_32x4d", "cifar100/ResNext50_32x4d_SingleShared", "cifar100/ResNext101_32x8d");
         assertThatThrownBy(() -> Models.create("ResNet18")).hasMessageContaining("ambiguous").hasMessageContaining("cifar100/ResNet18")
                 .hasMessageContaining("ilsvrc/ResNet18");
         FourStageResNet m = (FourStageResNet) Models.create("cifar100/resnet34_sharedonly");

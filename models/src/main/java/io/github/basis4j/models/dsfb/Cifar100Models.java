@@ -17,8 +17,14 @@ import java.util.List;
  * {@code models/cifar100/mobilenetv2.py} {@code MobileNetV2}, {@code MobileNetV2_Shared} and
  * {@code MobileNetV2_SharedDouble} ({@link MobileNetV2} with {@link MobileNetV2.Flavor#CIFAR}; no ranks). Built by name, a model takes the
  * ranks its constructor takes, defaulting to {@code train_cifar100.py}'s {@code --shared_rank 16 --unique_rank 1};
- * 100 classes and 3 input channels unless the options say otherwise. The reference's DenseNet and ResNext
- * constructors are not here. The method names keep the reference's capitalisation on
+ * 100 classes and 3 input channels unless the options say otherwise. From {@code models/cifar100/densenet.py}
+ * {@code DenseNet121}, {@code DenseNet169}, {@code DenseNet201}, {@code DenseNet161} and
+ * {@code DenseNet121_SingleShared(shared_rank, unique_rank)} ({@link DenseNet}); from {@code models/cifar100/resnext.py}
+ * {@code ResNext50_32x4d}, {@code ResNext101_32x8d} and {@code ResNext50_32x4d_SingleShared(shared_rank, unique_rank)}
+ * ({@link ResNext}), the ResNeXt-50 pair also under the train script's names {@code ResNext50} and
+ * {@code ResNext50_SingleShared}. The reference's ResNext constructors take the class count as a required argument
+ * that its train script omits; here it is the usual option. ResNext50_SingleShared's unique rank defaults to 4, not the
+ * script's 1 (see {@link ResNext}). The method names keep the reference's capitalisation on
  * purpose: they are the names users look up.
  */
 public final class Cifar100Models {
@@ -34,6 +40,13 @@ public final class Cifar100Models {
     private static final int[] BLOCKS_18 = {2, 2, 2, 2};
     private static final int[] BLOCKS_34 = {3, 4, 6, 3};
     private static final FourStageResNet.Stem CIFAR = FourStageResNet.Stem.CIFAR;
+    private static final int[] DENSE_121 = {6, 12, 24, 16};
+    /** DenseNet-121/169/201's growth rate. */
+    private static final int DENSE_GROWTH = 32;
+    /** ResNeXt's cardinality (32×4d, 32×8d). */
+    private static final int RESNEXT_GROUPS = 32;
+    /** ResNeXt-50 32×4d's base width. */
+    private static final int RESNEXT50_WIDTH = 4;
 
     /** In the order of {@code train_cifar100.py}'s {@code dic_model}. */
     private static final ModelTable TABLE = new ModelTable(FAMILY, "Cifar100Models", DEFAULT_SHARED_RANK, DEFAULT_UNIQUE_RANK, DEFAULT_NUM_CLASSES,
@@ -45,11 +58,39 @@ public final class Cifar100Models {
                     ModelTable.basicResNet("ResNet34_NonShared", CIFAR, Sharing.NON_SHARED, BLOCKS_34, "ResNet-34 with basis blocks of unique bases only"),
                     ModelTable.basicResNet("ResNet34_SharedOnly", CIFAR, Sharing.SHARED_ONLY_SINGLE, BLOCKS_34,
                             "ResNet-34, one shared basis per stage, no unique bases"),
+                    denseNet("DenseNet121", DenseNet.Variant.PLAIN, DENSE_121, DENSE_GROWTH, "CIFAR DenseNet-BC-121, growth 32 (Huang et al. 2017)"),
+                    denseNet("DenseNet121_SingleShared", DenseNet.Variant.SINGLE_SHARED, DENSE_121, DENSE_GROWTH,
+                            "DenseNet-121, one shared 3×3 basis per dense block plus unique bases (DSFB)"),
+                    resNext("ResNext50", ResNext.Variant.PLAIN, BLOCKS_34, RESNEXT50_WIDTH, "CIFAR ResNeXt-50 32×4d (Xie et al. 2017); the train script's name"),
+                    resNext("ResNext50_SingleShared", ResNext.Variant.SINGLE_SHARED, BLOCKS_34, RESNEXT50_WIDTH,
+                            "ResNeXt-50 32×4d, one shared grouped basis per stage plus unique bases; the train script's name"),
                     ModelTable.mobileNet("MobileNetV2", MobileNetV2.Flavor.CIFAR, MobileNetV2.Variant.NONE, "CIFAR-100 MobileNetV2 (Sandler et al. 2018)"),
                     ModelTable.mobileNet("MobileNetV2_Shared", MobileNetV2.Flavor.CIFAR, MobileNetV2.Variant.SHARED,
                             "MobileNetV2 sharing each middle stage's expansion layer"),
                     ModelTable.mobileNet("MobileNetV2_SharedDouble", MobileNetV2.Flavor.CIFAR, MobileNetV2.Variant.SHARED_DOUBLE,
-                            "MobileNetV2 sharing each middle stage's expansion and projection")));
+                            "MobileNetV2 sharing each middle stage's expansion and projection"),
+                    // Defined in the reference's model files but not registered by its train script:
+                    denseNet("DenseNet169", DenseNet.Variant.PLAIN, new int[] {6, 12, 32, 32}, DENSE_GROWTH, "CIFAR DenseNet-BC-169, growth 32"),
+                    denseNet("DenseNet201", DenseNet.Variant.PLAIN, new int[] {6, 12, 48, 32}, DENSE_GROWTH, "CIFAR DenseNet-BC-201, growth 32"),
+                    denseNet("DenseNet161", DenseNet.Variant.PLAIN, new int[] {6, 12, 36, 24}, 48, "CIFAR DenseNet-BC-161, growth 48"),
+                    resNext("ResNext50_32x4d", ResNext.Variant.PLAIN, BLOCKS_34, RESNEXT50_WIDTH, "ResNeXt-50 32×4d under its constructor's name"),
+                    resNext("ResNext50_32x4d_SingleShared", ResNext.Variant.SINGLE_SHARED, BLOCKS_34, RESNEXT50_WIDTH,
+                            "ResNeXt-50 32×4d SingleShared under its constructor's name"),
+                    resNext("ResNext101_32x8d", ResNext.Variant.PLAIN, new int[] {3, 4, 23, 3}, 8, "CIFAR ResNeXt-101 32×8d")));
+
+    private static ModelTable.Spec denseNet(String name, DenseNet.Variant variant, int[] blocks, int growth, String description) {
+        boolean shared = variant == DenseNet.Variant.SINGLE_SHARED;
+        return new ModelTable.Spec(name, description, shared, shared, (sharedRank, uniqueRank, classes, in, seed) -> new DenseNet(variant, blocks, growth,
+                sharedRank, uniqueRank, in, classes, seed));
+    }
+
+    private static ModelTable.Spec resNext(String name, ResNext.Variant variant, int[] blocks, int baseWidth, String description) {
+        boolean shared = variant == ResNext.Variant.SINGLE_SHARED;
+        // The script's unique rank 1 makes the reference's grouped unique basis int(1/base_width) = 0 groups, which
+        // PyTorch rejects; base_width is the smallest rank that builds.
+        return new ModelTable.Spec(name, description, shared, shared, (sharedRank, uniqueRank, classes, in, seed) -> new ResNext(variant, blocks,
+                RESNEXT_GROUPS, baseWidth, sharedRank, uniqueRank, in, classes, seed), shared ? baseWidth : 0);
+    }
 
     private Cifar100Models() {
     }
@@ -92,6 +133,40 @@ public final class Cifar100Models {
 
     public static FourStageResNet ResNet34_SharedOnly(int sharedRank) {
         return (FourStageResNet) create("ResNet34_SharedOnly", ModelOptions.builder().optSharedRank(sharedRank).build());
+    }
+
+    public static DenseNet DenseNet121() {
+        return (DenseNet) create("DenseNet121", ModelOptions.defaults());
+    }
+
+    public static DenseNet DenseNet169() {
+        return (DenseNet) create("DenseNet169", ModelOptions.defaults());
+    }
+
+    public static DenseNet DenseNet201() {
+        return (DenseNet) create("DenseNet201", ModelOptions.defaults());
+    }
+
+    public static DenseNet DenseNet161() {
+        return (DenseNet) create("DenseNet161", ModelOptions.defaults());
+    }
+
+    public static DenseNet DenseNet121_SingleShared(int sharedRank, int uniqueRank) {
+        return (DenseNet) create("DenseNet121_SingleShared", ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build());
+    }
+
+    /** The reference's {@code ResNext50_32x4d(c)}: c classes. */
+    public static ResNext ResNext50_32x4d(int numClasses) {
+        return (ResNext) create("ResNext50_32x4d", ModelOptions.builder().optNumClasses(numClasses).build());
+    }
+
+    /** The reference's {@code ResNext101_32x8d(c)}: c classes. */
+    public static ResNext ResNext101_32x8d(int numClasses) {
+        return (ResNext) create("ResNext101_32x8d", ModelOptions.builder().optNumClasses(numClasses).build());
+    }
+
+    public static ResNext ResNext50_32x4d_SingleShared(int sharedRank, int uniqueRank) {
+        return (ResNext) create("ResNext50_32x4d_SingleShared", ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build());
     }
 
     public static MobileNetV2 MobileNetV2() {

@@ -24,8 +24,14 @@ record ModelTable(String family, String owner, int defaultSharedRank, int defaul
         Module build(int sharedRank, int uniqueRank, int numClasses, int inChannels, long seed);
     }
 
-    /** A reference constructor: name, description, the ranks it takes and how to build it. */
-    record Spec(String name, String description, boolean takesSharedRank, boolean takesUniqueRank, Factory factory) {
+    /**
+     * A reference constructor: name, description, the ranks it takes, how to build it, and its own unique-rank
+     * default where the script's would not build it ({@code uniqueRankDefault > 0}; 0 for the family's).
+     */
+    record Spec(String name, String description, boolean takesSharedRank, boolean takesUniqueRank, Factory factory, int uniqueRankDefault) {
+        Spec(String name, String description, boolean takesSharedRank, boolean takesUniqueRank, Factory factory) {
+            this(name, description, takesSharedRank, takesUniqueRank, factory, 0);
+        }
     }
 
     ModelTable {
@@ -49,7 +55,7 @@ record ModelTable(String family, String owner, int defaultSharedRank, int defaul
 
     private Module build(Spec s, ModelOptions o) {
         int shared = rank(s, "sharedRank", o.sharedRank(), s.takesSharedRank(), defaultSharedRank);
-        int unique = rank(s, "uniqueRank", o.uniqueRank(), s.takesUniqueRank(), defaultUniqueRank);
+        int unique = rank(s, "uniqueRank", o.uniqueRank(), s.takesUniqueRank(), s.uniqueRankDefault() > 0 ? s.uniqueRankDefault() : defaultUniqueRank);
         return s.factory().build(shared, unique, o.numClasses().orElse(defaultNumClasses), o.inChannels().orElse(DEFAULT_IN_CHANNELS),
                 o.seed().orElse(0L));
     }

@@ -24,6 +24,8 @@ public final class CifarReader {
     /** Channels (RGB). */
     public static final int CHANNELS = 3;
     private static final int PIXELS = SIDE * SIDE * CHANNELS;
+    /** The most images one dataset holds: their pixels share one array, of at most {@code Integer.MAX_VALUE - 8} bytes. */
+    public static final int MAX_IMAGES = (Integer.MAX_VALUE - 8) / PIXELS;
 
     /** The class names of CIFAR-10 in label order, as its {@code batches.meta.txt} lists them. */
     public static final List<String> CIFAR10_CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
@@ -85,9 +87,11 @@ public final class CifarReader {
                         + size / rec + " records and " + size % rec + " bytes over): truncated, or not a " + format + " binary file");
             }
             total += size / rec;
-        }
-        if (total * PIXELS > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("CifarReader.read: " + total + " images do not fit one Java array");
+            // Checked before anything is read or allocated: the pixels of all files go into one array.
+            if (total > MAX_IMAGES) {
+                throw new DataFileException(f, "with this file the " + files.size() + " files hold " + total + " images, more than the "
+                        + MAX_IMAGES + " whose pixels fit one Java array");
+            }
         }
         byte[] pixels = new byte[(int) (total * PIXELS)];
         int[] labels = new int[(int) total];

@@ -25,6 +25,14 @@ public final class IdxReader {
     /** Type code of unsigned bytes, the only element type MNIST-family files use. */
     public static final int TYPE_UNSIGNED_BYTE = 0x08;
 
+    /**
+     * The most bytes a gzip file can inflate to per byte of its own size: deflate's longest match (258 bytes)
+     * costs at least two bits, so no stream expands by more than 1032 to 1. A header that promises more data
+     * than that is refused before anything is allocated, so a small crafted file cannot make the reader
+     * allocate or inflate gigabytes.
+     */
+    public static final int MAX_GZIP_EXPANSION = 1032;
+
     private static final int BUFFER_BYTES = 1 << 16;
 
     private IdxReader() {
@@ -47,9 +55,10 @@ public final class IdxReader {
     /** Reads one IDX file of unsigned bytes, raw or gzipped. */
     public static IdxArray read(Path file) throws IOException {
         boolean gzip = isGzip(file);
+        long size = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER_BYTES);
                 InputStream in = gzip ? new GZIPInputStream(raw, BUFFER_BYTES) : raw) {
-            return parse(file, in, gzip ? -1 : Files.size(file));
+            return parse(file, in, size, gzip);
         } catch (DataFileException e) {
             throw e;
         } catch (IOException e) {
@@ -66,8 +75,8 @@ public final class IdxReader {
         }
     }
 
-    /** {@code fileBytes} is the size of a raw file, or -1 for a gzipped one whose size is unknown. */
-    private static IdxArray parse(Path file, InputStream in, long fileBytes) throws IOException {
+    /** {@code fileBytes} is the size of the file on disk; {@code in} inflates it when {@code gzip}. */
+    private static IdxArray parse(Path file, InputStream in, long fileBytes, boolean gzip) throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) {
             throw new DataFileException(file, "too short for an IDX file: " + magic.length + " bytes, the magic number alone is 4");
@@ -104,9 +113,13 @@ public final class IdxReader {
             }
         }
         long headerBytes = 4 + 4L * rank;
-        if (fileBytes >= 0 && fileBytes - headerBytes != count) {
+        if (!gzip && fileBytes - headerBytes != count) {
             // A raw file's size tells us everything before reading the data.
             throw new DataFileException(file, sizeProblem(dims, count, fileBytes - headerBytes));
+        }
+        if (gzip && count + headerBytes > fileBytes * MAX_GZIP_EXPANSION) {
+            throw new DataFileException(file, "the header promises " + Arrays.toString(dims) + " = " + count + " bytes of data, more than a "
+                    + fileBytes + "-byte gzip file can inflate to (at most " + MAX_GZIP_EXPANSION + " times its size): truncated or crafted");
         }
         byte[] data = in.readNBytes((int) count);
         if (data.length < count) throw new DataFileException(file, sizeProblem(dims, count, data.length));

@@ -2,6 +2,7 @@ package io.github.basis4j.nn.io;
 
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.optim.Optimizer;
+import io.github.basis4j.simd.NonFinite;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.io.Safetensors;
 import java.io.IOException;
@@ -22,6 +23,8 @@ public final class TrainingCheckpoint {
     private static final String OPT_PREFIX = "optimizer.";
     private static final String EPOCH = "epoch";
     private static final String STEP = "step";
+    private static final String FORMAT = "format";
+    private static final String FORMAT_VERSION = "basis4j-training-checkpoint-1";
 
     private final int epoch;
     private final long step;
@@ -54,7 +57,7 @@ public final class TrainingCheckpoint {
         Map<String, Tensor> tensors = new LinkedHashMap<>(model.stateDict());
         for (Map.Entry<String, Tensor> e : optimizer.stateTensors().entrySet()) tensors.put(OPT_PREFIX + e.getKey(), e.getValue());
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "basis4j-training-checkpoint-1");
+        meta.put(FORMAT, FORMAT_VERSION);
         meta.put(EPOCH, Integer.toString(epoch));
         meta.put(STEP, Long.toString(step));
         for (Map.Entry<String, String> e : optimizer.stateScalars().entrySet()) meta.put(OPT_PREFIX + e.getKey(), e.getValue());
@@ -69,7 +72,10 @@ public final class TrainingCheckpoint {
 
     /**
      * Restores model (strict) and optimiser state from {@code path} and returns epoch, step and the extra
-     * metadata; a file that is not a training checkpoint is refused naming the file.
+     * metadata. Refused, naming the file: a file that is not a basis4j training checkpoint or is of another
+     * format version, a missing, non-numeric or negative epoch or step, tensors that do not fit the model or the
+     * optimiser (every bad key named), and a model tensor holding NaN or ±∞ (its key and index named): such a
+     * checkpoint cannot continue a run.
      */
     public static TrainingCheckpoint load(Path path, Module model, Optimizer optimizer) throws IOException {
         Safetensors.File f = Safetensors.read(path);
@@ -78,6 +84,12 @@ public final class TrainingCheckpoint {
             throw new IllegalArgumentException(path + ": not a basis4j training checkpoint (no epoch/step metadata); "
                     + "to load plain weights use the model's loadStateDict");
         }
+        if (!FORMAT_VERSION.equals(meta.get(FORMAT))) {
+            throw new IllegalArgumentException(path + ": format '" + meta.get(FORMAT) + "' is not '" + FORMAT_VERSION
+                    + "', the training checkpoint format this basis4j reads");
+        }
+        long epoch = counter(meta, EPOCH, Integer.MAX_VALUE, path);
+        long step = counter(meta, STEP, Long.MAX_VALUE, path);
         Map<String, Tensor> all = f.tensors();
         Map<String, Tensor> modelState = new LinkedHashMap<>();
         Map<String, Tensor> optState = new LinkedHashMap<>();
@@ -85,14 +97,40 @@ public final class TrainingCheckpoint {
             if (e.getKey().startsWith(OPT_PREFIX)) optState.put(e.getKey().substring(OPT_PREFIX.length()), e.getValue());
             else modelState.put(e.getKey(), e.getValue());
         }
-        model.loadStateDict(modelState, true);
+        for (Map.Entry<String, Tensor> e : modelState.entrySet()) {
+            String where = NonFinite.locate(e.getValue());
+            if (where != null) {
+                throw new IllegalArgumentException(path + ": model tensor '" + e.getKey() + "' " + e.getValue().shape() + " holds " + where
+                        + "; the run had diverged before this checkpoint was written, resume from an earlier one");
+            }
+        }
         Map<String, String> optScalars = new LinkedHashMap<>();
         Map<String, String> extra = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : meta.entrySet()) {
             if (e.getKey().startsWith(OPT_PREFIX)) optScalars.put(e.getKey().substring(OPT_PREFIX.length()), e.getValue());
-            else if (!e.getKey().equals(EPOCH) && !e.getKey().equals(STEP) && !e.getKey().equals("format")) extra.put(e.getKey(), e.getValue());
+            else if (!e.getKey().equals(EPOCH) && !e.getKey().equals(STEP) && !e.getKey().equals(FORMAT)) extra.put(e.getKey(), e.getValue());
         }
-        optimizer.loadState(optState, optScalars);
-        return new TrainingCheckpoint(Integer.parseInt(meta.get(EPOCH)), Long.parseLong(meta.get(STEP)), extra);
+        try {
+            model.loadStateDict(modelState, true);
+            optimizer.loadState(optState, optScalars);
+        } catch (IllegalArgumentException e) {
+            // NumberFormatException too: the message of the model or optimiser, prefixed by the file it came from.
+            throw new IllegalArgumentException(path + ": does not fit this model and optimiser: " + e.getMessage(), e);
+        }
+        return new TrainingCheckpoint((int) epoch, step, extra);
+    }
+
+    /** A non-negative counter of the metadata, at most {@code max}. */
+    private static long counter(Map<String, String> meta, String key, long max, Path path) {
+        String text = meta.get(key);
+        String expected = path + ": metadata '" + key + "' must be an integer in [0, " + max + "], got '" + text + "'";
+        long v;
+        try {
+            v = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(expected, e);
+        }
+        if (v < 0 || v > max) throw new IllegalArgumentException(expected);
+        return v;
     }
 }

@@ -12,12 +12,15 @@ import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.optim.GradClip;
 import io.github.basis4j.nn.optim.Optimizer;
 import io.github.basis4j.nn.schedule.LrScheduler;
+import io.github.basis4j.simd.NonFinite;
 import io.github.basis4j.simd.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +34,9 @@ import java.util.Map;
  * {@code [B, classes]} = forward(images {@code [B, H, W, C]}); objective = loss(logits, labels) + Σ
  * penalties; stop with a {@link TrainingDivergedException} if it is NaN or infinite; backward; take the
  * gradient norms (all parameters, and each named set asked for); stop likewise if the global norm is not
- * finite; clip if asked; set the scheduler's learning rate on every parameter group; optimiser step;
- * scheduler step. At the end of each epoch: evaluation in eval mode under {@link NoGrad} (loss, top-1,
+ * finite, naming the first parameter whose gradient holds NaN or ±∞ and where; clip if asked; set the
+ * scheduler's learning rate on every parameter group; optimiser step; stop if a parameter became non-finite
+ * ({@link Builder#optCheckParameters}); scheduler step. At the end of each epoch: evaluation in eval mode under {@link NoGrad} (loss, top-1,
  * top-5 from a {@link ConfusionMatrix}), then the checkpoints.
  *
  * <p>Files in the output directory:
@@ -93,6 +97,8 @@ public final class Trainer {
     private final Module model;
     /** The model's parameters, each once, in the order the global gradient norm sums them. */
     private final List<Parameter> parameters;
+    /** The model's parameter names, for the messages of the finite checks. */
+    private final Map<Parameter, String> parameterNames;
     private final LossFunction loss;
     private final Optimizer optimizer;
     private LrScheduler scheduler;
@@ -111,11 +117,14 @@ public final class Trainer {
     private final PrintStream console;
     private final List<TrainingListener> listeners;
     private final Map<String, String> config;
+    private final boolean checkParameters;
     private boolean used;
 
     private Trainer(Builder b) {
         this.model = b.model;
         this.parameters = b.model.parameters();
+        this.parameterNames = new IdentityHashMap<>();
+        b.model.namedParameters().forEach((name, p) -> parameterNames.putIfAbsent(p, name));
         this.loss = b.loss;
         this.optimizer = b.optimizer;
         this.scheduler = b.scheduler;
@@ -134,6 +143,7 @@ public final class Trainer {
         this.console = b.console;
         this.listeners = List.copyOf(b.listeners);
         this.config = new LinkedHashMap<>(b.config);
+        this.checkParameters = b.checkParameters;
     }
 
     /** A builder; {@code set*} are required, {@code opt*} optional. */
@@ -162,6 +172,7 @@ public final class Trainer {
         private PrintStream console = System.err;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private final Map<String, String> config = new LinkedHashMap<>();
+        private boolean checkParameters = true;
 
         private Builder() {
         }
@@ -313,6 +324,17 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Whether every parameter is checked for NaN and ±∞ after each update (default true), so a run whose
+         * finite gradients still overflow a weight stops at that step, naming the parameter. The loss, the
+         * penalties and the gradients are checked always: their check comes free with the gradient norm. The
+         * parameter scan is one pass over the weights per step; turn it off only where that pass shows.
+         */
+        public Builder optCheckParameters(boolean check) {
+            this.checkParameters = check;
+            return this;
+        }
+
         /** Validates and builds. */
         public Trainer build() {
             if (model == null) throw new IllegalArgumentException("Trainer: setModel is required");
@@ -358,8 +380,9 @@ public final class Trainer {
     /**
      * Trains to the configured number of epochs and returns the summaries of the epochs run.
      *
-     * @throws TrainingDivergedException when a loss, penalty or gradient norm is NaN or infinite: the message
-     *                                   names the epoch, step and batch; the model keeps the previous step's weights
+     * @throws TrainingDivergedException when a loss, penalty, gradient or (after the update) parameter holds NaN or
+     *                                   ±∞: the message names the epoch, step and batch, and the parameter and index;
+     *                                   but for a parameter the model keeps the previous step's weights
      * @throws IOException               when a log or checkpoint cannot be written, or the checkpoint to resume from read
      */
     public TrainingResult fit() throws IOException {
@@ -571,7 +594,11 @@ public final class Trainer {
         Map<String, Double> named = new LinkedHashMap<>();
         for (Map.Entry<String, List<Parameter>> e : gradNormSets.entrySet()) named.put(e.getKey(), gradNorm(e.getValue()));
         double norm = gradNorm(parameters);
-        if (!Double.isFinite(norm)) throw diverged(run, b, "gradient norm", norm);
+        if (!Double.isFinite(norm)) {
+            // Float squares summed in double cannot overflow, so a non-finite norm has a non-finite element.
+            NonFiniteElement g = firstNonFinite(true);
+            throw diverged(run, b, "gradient of '" + g.name() + "'", g.value(), " at " + Arrays.toString(g.index()), false);
+        }
         if (gradClip > 0) GradClip.clipGradNorm(parameters, gradClip);
         double lr;
         if (scheduler != null) {
@@ -581,6 +608,10 @@ public final class Trainer {
             lr = optimizer.groups().get(0).lr();
         }
         optimizer.step();
+        if (checkParameters) {
+            NonFiniteElement w = firstNonFinite(false);
+            if (w != null) throw diverged(run, b, "parameter '" + w.name() + "'", w.value(), " at " + Arrays.toString(w.index()), true);
+        }
         if (scheduler != null) scheduler.step();
         int hits = correct(logits.value(), b.labels());
         double seconds = (System.nanoTime() - started) * 1e-9;
@@ -637,15 +668,39 @@ public final class Trainer {
     }
 
     private TrainingDivergedException diverged(Run run, Batch b, String quantity, double value) {
+        return diverged(run, b, quantity, value, "", false);
+    }
+
+    /**
+     * The exception for a non-finite {@code quantity} at this step; {@code detail} (may be empty) says where it
+     * is, {@code applied} whether this step's update already reached the weights.
+     */
+    private TrainingDivergedException diverged(Run run, Batch b, String quantity, double value, String detail, boolean applied) {
         Path last = outputDir.resolve(LAST_CHECKPOINT);
         String message = String.format(Locale.ROOT,
-                "Trainer: %s is %s at epoch %d, step %d (batch %d of %d in the epoch; all counted from 0), lr %s; training stopped "
-                        + "before this update, so the model holds the weights from before this step. %s. Lower the learning rate "
-                        + "or clip gradients (optGradClip), then resume from a checkpoint.",
-                quantity, value, run.loaderEpoch, run.step, b.number(), trainLoader.batchesPerEpoch(),
+                "Trainer: %s is %s%s at epoch %d, step %d (batch %d of %d in the epoch; all counted from 0), lr %s; %s. %s. Lower the "
+                        + "learning rate or clip gradients (optGradClip), then resume from a checkpoint.",
+                quantity, value, detail, run.loaderEpoch, run.step, b.number(), trainLoader.batchesPerEpoch(),
                 scheduler != null ? Double.toString(scheduler.lr()) : Double.toString(optimizer.groups().get(0).lr()),
+                applied ? "training stopped after this update, which made the weights non-finite"
+                        : "training stopped before this update, so the model holds the weights from before this step",
                 Files.exists(last) ? "The last checkpoint is " + last : "No checkpoint was written yet");
         return new TrainingDivergedException(message, run.loaderEpoch, run.step, b.number(), quantity, value);
+    }
+
+    /** The first non-finite element of a parameter's value or gradient: the parameter's name, the element and its index. */
+    private record NonFiniteElement(String name, float value, int[] index) {
+    }
+
+    /** The first parameter (in the global norm's order) whose gradient ({@code grads}) or value holds NaN or ±∞, or null. */
+    private NonFiniteElement firstNonFinite(boolean grads) {
+        for (Parameter p : parameters) {
+            Tensor t = grads ? p.grad() : p.value();
+            if (t == null) continue;
+            int i = NonFinite.firstIndex(t);
+            if (i >= 0) return new NonFiniteElement(parameterNames.get(p), t.get(i), NonFinite.index(t.shape(), i));
+        }
+        return null;
     }
 
     /** Evaluation loss, top-1 and top-5 over the eval loader, or null without one. */

@@ -1,9 +1,9 @@
 package io.github.basis4j.nn.train;
 
 /**
- * Thrown by {@link Trainer#fit()} when the loss or the gradient norm of a step is NaN or infinite. The
- * step's update is not applied, so the model holds the weights after the previous step; the logs hold
- * every earlier step and the last checkpoint is intact.
+ * Thrown by {@link Trainer#fit()} when a step meets NaN or ±∞: the loss, a penalty, a parameter's gradient
+ * (named with the first bad element's index), or, after the update, a parameter's value. Except in that last case the step's update is not applied, so the model
+ * holds the weights after the previous step; the logs hold every earlier step and the last checkpoint is intact.
  */
 public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -38,12 +38,15 @@ public final class TrainingDivergedException extends RuntimeException {
         return batch;
     }
 
-    /** What was not finite: {@code "loss"}, {@code "penalty '<name>'"} or {@code "gradient norm"}. */
+    /**
+     * What was not finite: {@code "loss"}, {@code "penalty '<name>'"}, {@code "gradient of '<parameter>'"}
+     * or {@code "parameter '<parameter>'"}.
+     */
     public String quantity() {
         return quantity;
     }
 
-    /** The non-finite value (NaN or ±∞). */
+    /** The non-finite value (NaN or ±∞): of the quantity, or of the first bad element of a gradient or parameter. */
     public double value() {
         return value;
     }

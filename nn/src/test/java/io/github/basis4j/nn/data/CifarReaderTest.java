@@ -97,4 +97,20 @@ class CifarReaderTest {
         Files.write(sub.resolve("batches.meta.txt"), "a\nb\n".getBytes());
         assertThatThrownBy(() -> CifarReader.cifar10(sub, Split.TEST)).hasMessageContaining("lists 2 class names, expected 10");
     }
+
+    @Test
+    void filesHoldingMoreImagesThanOneArrayAreRefusedBeforeReading() throws IOException {
+        // Sparse files: their sizes promise more than MAX_IMAGES records without taking the disk space.
+        int rec = CifarReader.Format.CIFAR10.recordBytes();
+        Path a = dir.resolve("a.bin"), b = dir.resolve("b.bin");
+        for (Path p : List.of(a, b)) {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+                f.setLength((long) rec * (CifarReader.MAX_IMAGES / 2 + 1));
+            }
+        }
+        assertThatThrownBy(() -> CifarReader.read(List.of(a, b), CifarReader.Format.CIFAR10, CifarReader.CIFAR10_CLASSES))
+                .isInstanceOf(DataFileException.class).hasMessageStartingWith(b.toString())
+                .hasMessageContaining("the 2 files hold " + 2 * (CifarReader.MAX_IMAGES / 2 + 1) + " images, more than the "
+                        + CifarReader.MAX_IMAGES);
+    }
 }

@@ -150,4 +150,30 @@ class IdxReaderTest {
         assertThatThrownBy(() -> IdxReader.read(garbage)).hasMessageStartingWith(garbage.toString())
                 .hasMessageContaining("corrupt or truncated gzip stream");
     }
+
+    @Test
+    void dimensionsBeyondAnArrayOrTheFileAreRefusedBeforeAllocating() throws IOException {
+        // 0x80000000 reads as a negative int: named as the unsigned size it is.
+        Path negative = write("negative", idx(new int[] {0x80000000}, new byte[0]));
+        assertThatThrownBy(() -> IdxReader.read(negative)).isInstanceOf(DataFileException.class)
+                .hasMessageContaining("dimension 0 has size 2147483648, more than basis4j accepts");
+        Path product = write("product", idx(new int[] {65536, 65536}, new byte[0]));
+        assertThatThrownBy(() -> IdxReader.read(product)).hasMessageContaining("[65536, 65536] hold more elements than a Java array");
+        // A raw file's size settles it: 2 GiB promised, 0 bytes there, nothing read.
+        Path big = write("big", idx(new int[] {0x7FFFFFF0}, new byte[0]));
+        assertThatThrownBy(() -> IdxReader.read(big)).hasMessageContaining("the file ends after 0");
+    }
+
+    @Test
+    void aGzipFileCannotPromiseMoreThanDeflateCanExpandTo() throws IOException {
+        // 256 MiB promised by a gzip file of a few dozen bytes: no deflate stream that small inflates that far.
+        byte[] gz = gzip(idx(new int[] {1 << 28}, counting(16)));
+        Path bomb = write("bomb.gz", gz);
+        assertThatThrownBy(() -> IdxReader.read(bomb)).isInstanceOf(DataFileException.class).hasMessageStartingWith(bomb.toString())
+                .hasMessageContaining("more than a " + gz.length + "-byte gzip file can inflate to (at most 1032 times its size)");
+        // A real, highly compressible file stays well inside the bound and reads.
+        byte[] zeros = idx(new int[] {100, 100}, new byte[10000]);
+        Path ok = write("zeros.gz", gzip(zeros));
+        assertThat(IdxReader.read(ok).data()).hasSize(10000);
+    }
 }

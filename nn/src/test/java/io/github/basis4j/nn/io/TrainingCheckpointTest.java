@@ -72,4 +72,56 @@ class TrainingCheckpointTest {
         assertThatThrownBy(() -> TrainingCheckpoint.save(dir.resolve("x"), a, opt, 0, 0, Map.of("epoch", "9")))
                 .hasMessageContaining("'epoch' is reserved");
     }
+
+    /** Writes {@code a}'s checkpoint, then rewrites it with {@code edit} applied to its tensors and metadata. */
+    private Path tampered(String name, java.util.function.BiConsumer<Map<String, Tensor>, Map<String, String>> edit) throws IOException {
+        Tiny a = new Tiny(1);
+        Sgd opt = new Sgd(List.of(new ParamGroup(a.parameters(), 0.1, 0)), 0.9, 0, false);
+        a.w.gradBuffer().fill(0.5f);
+        opt.step();
+        Path p = dir.resolve(name);
+        TrainingCheckpoint.save(p, a, opt, 2, 40, Map.of());
+        Safetensors.File f = Safetensors.read(p);
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(f.tensors());
+        Map<String, String> meta = new java.util.LinkedHashMap<>(f.metadata());
+        edit.accept(tensors, meta);
+        Safetensors.write(p, tensors, meta);
+        return p;
+    }
+
+    private void assertLoadRefused(Path p, String... fragments) {
+        Tiny b = new Tiny(5);
+        Sgd opt = new Sgd(List.of(new ParamGroup(b.parameters(), 0.1, 0)), 0.9, 0, false);
+        var refused = assertThatThrownBy(() -> TrainingCheckpoint.load(p, b, opt)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(p.toString());
+        for (String f : fragments) refused.hasMessageContaining(f);
+    }
+
+    @Test
+    void badCountersAndAnotherFormatAreRefusedNamingTheKey() throws IOException {
+        assertLoadRefused(tampered("neg.safetensors", (t, m) -> m.put("step", "-1")), "metadata 'step' must be an integer in [0, ", "got '-1'");
+        assertLoadRefused(tampered("text.safetensors", (t, m) -> m.put("epoch", "two")), "metadata 'epoch'", "got 'two'");
+        assertLoadRefused(tampered("big.safetensors", (t, m) -> m.put("epoch", "4294967296")), "metadata 'epoch' must be an integer in [0, 2147483647]");
+        assertLoadRefused(tampered("v2.safetensors", (t, m) -> m.put("format", "basis4j-training-checkpoint-2")),
+                "format 'basis4j-training-checkpoint-2' is not 'basis4j-training-checkpoint-1'");
+    }
+
+    @Test
+    void tensorsThatDoNotFitTheModelOrOptimiserAreRefusedNamingTheFile() throws IOException {
+        assertLoadRefused(tampered("shape.safetensors", (t, m) -> t.put("weight", Tensor.zeros(2, 3))), "does not fit", "weight");
+        assertLoadRefused(tampered("missing.safetensors", (t, m) -> t.remove("running_mean")), "does not fit", "running_mean");
+        assertLoadRefused(tampered("opt.safetensors", (t, m) -> t.put("optimizer.state.0.momentum_buffer", Tensor.zeros(6))),
+                "does not fit", "state.0.momentum_buffer");
+        assertLoadRefused(tampered("idx.safetensors", (t, m) -> t.put("optimizer.state.7.momentum_buffer", Tensor.zeros(3, 2))),
+                "does not fit", "names parameter 7");
+        assertLoadRefused(tampered("lr.safetensors", (t, m) -> m.put("optimizer.group.0.lr", "fast")), "does not fit", "fast");
+    }
+
+    @Test
+    void aModelTensorHoldingNaNOrInfinityIsRefusedWithItsKeyAndIndex() throws IOException {
+        assertLoadRefused(tampered("nan.safetensors", (t, m) -> t.get("weight").set(2 * 2 + 1, Float.NaN)),
+                "model tensor 'weight' [3, 2] holds NaN at [2, 1]", "diverged");
+        assertLoadRefused(tampered("inf.safetensors", (t, m) -> t.get("running_mean").set(1, Float.NEGATIVE_INFINITY)),
+                "model tensor 'running_mean' [3] holds -Infinity at [1]");
+    }
 }

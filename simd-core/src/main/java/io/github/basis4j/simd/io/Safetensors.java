@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,15 @@ import java.util.Map;
 public final class Safetensors {
     /** Largest header accepted (the reference implementation's limit). */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    /**
+     * For fault-injection tests only: when this system property names a file, {@link #write} stops after the
+     * header has gone to the temporary file, creates that file (holding the temporary file's path) and waits
+     * until it is deleted. A test kills the process meanwhile to check that a crash mid-write leaves the
+     * previous file intact. Unset (always, outside such tests), it costs one property lookup per write.
+     */
+    public static final String PAUSE_WRITE_PROPERTY = "basis4j.safetensors.pauseWrite";
+    private static final long PAUSE_POLL_MILLIS = 10;
 
     private static final String METADATA_KEY = "__metadata__";
 
@@ -104,10 +114,23 @@ public final class Safetensors {
             return e;
         }
 
-        /** Every tensor, converted to float32, in header order. */
+        /**
+         * Every tensor, converted to float32, in header order. Keys stored at one byte range (a shared tensor
+         * listed under several names) map to one {@link Tensor}, as they share storage in the file: so however
+         * many keys a header lists, this allocates at most twice the data section (F16 and BF16 widen to F32).
+         * Aliases with different shapes are views of one array ({@link Tensor#reshape}).
+         */
         public Map<String, Tensor> tensors() {
             Map<String, Tensor> out = new LinkedHashMap<>();
-            for (String name : entries.keySet()) out.put(name, tensor(name));
+            Map<Long, Tensor> byBegin = new HashMap<>();
+            for (Entry e : entries.values()) {
+                // Ranges never partially overlap (checked on read), so a non-empty range is known by its start.
+                // An alias may view the range with another shape of the same size: it gets a view of the same data.
+                Tensor shared = e.begin() == e.end() ? null : byBegin.get(e.begin());
+                Tensor t = shared != null ? shared.reshape(e.shape().dims()) : tensor(e.name());
+                if (shared == null && e.begin() != e.end()) byBegin.put(e.begin(), t);
+                out.put(e.name(), t);
+            }
             return out;
         }
 
@@ -213,13 +236,19 @@ public final class Safetensors {
         }
         DType dtype = DType.parse(dt, name);
         int[] dims = new int[sh.size()];
-        long count = 1;
+        boolean empty = false;
         for (int i = 0; i < dims.length; i++) {
             if (!(sh.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
-                throw new SafetensorsException("entry '" + name + "' has a bad shape " + sh);
+                throw new SafetensorsException("entry '" + name + "' has a bad shape " + sh + ": dimension " + i
+                        + " must be an integer in [0, " + Integer.MAX_VALUE + "]");
             }
             dims[i] = (int) (long) d;
-            count = Math.multiplyExact(count, d);
+            empty |= d == 0;
+        }
+        long count = empty ? 0 : 1;
+        // Stops as soon as the product passes the data size, so it can neither overflow nor promise an allocation.
+        for (int i = 0; i < dims.length && !empty; i++) {
+            count *= dims[i];
             if (count > dataLen) {
                 throw new SafetensorsException("entry '" + name + "' shape " + sh + " is larger than the file's " + dataLen + " data bytes");
             }
@@ -314,6 +343,7 @@ public final class Safetensors {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, head);
+                pauseIfAsked(tmp);
                 ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
                 for (Tensor t : tensors.values()) {
                     float[] d = t.data();
@@ -336,6 +366,23 @@ public final class Safetensors {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * The fault-injection hook of {@link #PAUSE_WRITE_PROPERTY}: with the property set to a path, announce that a
+     * write is half done by creating that file, then wait for as long as it exists.
+     */
+    private static void pauseIfAsked(Path tmp) throws IOException {
+        String marker = System.getProperty(PAUSE_WRITE_PROPERTY);
+        if (marker == null) return;
+        Path m = Path.of(marker);
+        Files.writeString(m, tmp.toString());
+        try {
+            while (Files.exists(m)) Thread.sleep(PAUSE_POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Safetensors.write: interrupted while paused by " + PAUSE_WRITE_PROPERTY);
         }
     }
 

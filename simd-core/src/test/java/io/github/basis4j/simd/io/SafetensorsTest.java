@@ -120,6 +120,63 @@ class SafetensorsTest {
     }
 
     @Test
+    void aliasesShareOneArraySoManyKeysCannotMultiplyTheAllocation() throws IOException {
+        StringBuilder h = new StringBuilder("{");
+        int keys = 1000;
+        for (int i = 0; i < keys; i++) {
+            if (i > 0) h.append(',');
+            String shape = i % 2 == 0 ? "[4]" : "[2,2]";
+            h.append("\"k").append(i).append("\":{\"dtype\":\"F32\",\"shape\":").append(shape).append(",\"data_offsets\":[0,16]}");
+        }
+        Path p = rawFile(h.append('}').toString(), 16);
+        Map<String, Tensor> all = Safetensors.read(p).tensors();
+        assertThat(all).hasSize(keys);
+        float[] first = all.get("k0").data();
+        for (Tensor t : all.values()) assertThat(t.data()).as("every alias views one array").isSameAs(first);
+        assertThat(all.get("k1").shape()).isEqualTo(Shape.of(2, 2));
+        assertThat(all.get("k1").toArray()).containsExactly(1f, 2f, 3f, 4f);
+    }
+
+    @Test
+    void emptyTensorsMayHaveHugeDimensionsButNoDimensionMayBeOutOfRange() throws IOException {
+        Path p = rawFile("{\"e\":{\"dtype\":\"F32\",\"shape\":[2147483647,0],\"data_offsets\":[0,0]}}", 0);
+        assertThat(Safetensors.read(p).tensor("e").shape()).isEqualTo(Shape.of(Integer.MAX_VALUE, 0));
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483648,0],\"data_offsets\":[0,0]}}", 0), "dimension 0");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1,-1],\"data_offsets\":[0,0]}}", 0), "dimension 1");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", 4), "only integers");
+        // A product that overflows a long must be refused, not wrap around to a small size.
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647,4],\"data_offsets\":[0,8]}}", 8),
+                "larger than the file");
+    }
+
+    @Test
+    void offsetsMustBeOrderedIntegersInsideTheData() throws IOException {
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,4]}}", 8), "outside the data section");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-4,0]}}", 8), "outside the data section");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,\"4\"]}}", 8), "non-integer");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", 8), "data_offsets [begin, end]");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,99999999999999999999]}}", 8),
+                "too large integer");
+        // The same range under two dtypes is not an alias but a reinterpretation: refused as an overlap.
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8), "overlap");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8), "overlap");
+        assertRefused(rawFile("{\"a\":{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "dtype 'f32'");
+        assertRefused(rawFile("{\"__metadata__\":{\"k\":1}}", 0), "must be a string");
+    }
+
+    @Test
+    void aHeaderLengthPastTheFileIsRefusedBeforeAllocating() throws IOException {
+        // Claims a 100 MiB header (the largest accepted) in a 16-byte file: refused from the file size alone.
+        Path p = dir.resolve("claims.safetensors");
+        Files.write(p, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Safetensors.MAX_HEADER_BYTES).array());
+        assertRefused(p, "header length " + Safetensors.MAX_HEADER_BYTES);
+        Files.write(p, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-8).array());
+        assertRefused(p, "header length -8");
+    }
+
+    @Test
     void missingTensorNamesTheAvailableOnes() throws IOException {
         Path p = rawFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
         assertThatThrownBy(() -> Safetensors.read(p).tensor("b")).isInstanceOf(SafetensorsException.class)
