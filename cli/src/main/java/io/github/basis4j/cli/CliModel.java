@@ -1,6 +1,7 @@
 package io.github.basis4j.cli;
 
 import io.github.basis4j.inference.InputSize;
+import io.github.basis4j.inference.Preprocessing;
 import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.train.Regularizer;
@@ -22,16 +23,29 @@ import java.util.function.DoubleFunction;
  * @param orthogonality the DSFB orthogonality penalty, present for models with shared filter bases
  * @param sharedBases   the shared basis weights of each stage, by a stage name ({@code stage1}); their
  *                      gradient norms are logged during training. Empty for models without shared bases.
+ * @param nativePreprocessing what images go through before a model with plain weights when no dataset says
+ *                      otherwise (the MetaFormers: ImageNet's mean and std at the native size, as the
+ *                      reference's timm configuration); empty: the native size without normalisation
  */
 public record CliModel(String name, Module module, InputSize nativeInput, int numClasses, Optional<Orthogonality> orthogonality,
-        Map<String, List<Parameter>> sharedBases) {
+        Map<String, List<Parameter>> sharedBases, Optional<Preprocessing> nativePreprocessing) {
     /** Validates and copies. */
     public CliModel {
-        if (module == null || nativeInput == null || orthogonality == null || sharedBases == null) {
-            throw new IllegalArgumentException("CliModel: module, nativeInput, orthogonality and sharedBases must not be null");
+        if (module == null || nativeInput == null || orthogonality == null || sharedBases == null || nativePreprocessing == null) {
+            throw new IllegalArgumentException("CliModel: module, nativeInput, orthogonality, sharedBases and nativePreprocessing must not be null");
         }
         if (numClasses < 1) throw new IllegalArgumentException("CliModel: numClasses must be >= 1, got " + numClasses);
+        if (nativePreprocessing.isPresent() && !nativePreprocessing.get().size().equals(nativeInput)) {
+            throw new IllegalArgumentException("CliModel: the native preprocessing's size " + nativePreprocessing.get().size()
+                    + " must be the native input " + nativeInput);
+        }
         sharedBases = Collections.unmodifiableMap(new LinkedHashMap<>(sharedBases));
+    }
+
+    /** A model without a preprocessing of its own. */
+    public CliModel(String name, Module module, InputSize nativeInput, int numClasses, Optional<Orthogonality> orthogonality,
+            Map<String, List<Parameter>> sharedBases) {
+        this(name, module, nativeInput, numClasses, orthogonality, sharedBases, Optional.empty());
     }
 
     /**

@@ -45,8 +45,6 @@ public enum DatasetKind {
     private static final int CIFAR_CROP_PADDING = 4;
     /** Probability of the horizontal flip ({@code RandomHorizontalFlip()}'s default). */
     private static final double FLIP_PROBABILITY = 0.5;
-    /** ITU-R 601 luma weights, as the image reader's RGB-to-grey conversion: the grey mean of an RGB statistic. */
-    private static final float[] LUMA = {0.299f, 0.587f, 0.114f};
 
     private final String cliName;
     private final InputSize size;
@@ -122,11 +120,7 @@ public enum DatasetKind {
 
     private float[] forChannels(float[] stat, int channels, String what) {
         if (stat.length == channels) return stat.clone();
-        if (stat.length == 3 && channels == 1) {
-            float v = 0;
-            for (int c = 0; c < 3; c++) v += LUMA[c] * stat[c];
-            return new float[] {v};
-        }
+        if (stat.length == 3 && channels == 1) return new float[] {ColorMode.luma(stat[0], stat[1], stat[2])};
         throw new CliException(cliName + " has " + stat.length + "-channel images; a " + channels + "-channel " + what
                 + " is not defined for it");
     }

@@ -17,6 +17,15 @@ final class ModelArgs {
     @Option(names = "--num-classes", paramLabel = "K", description = "Output classes (default: the model's, or the dataset's when training).")
     Integer numClasses;
 
+    /**
+     * The request for {@code name} (this option's value unless null) with the given channel and class defaults
+     * and a drop-path rate (empty for none).
+     */
+    ModelRequest request(String name, Integer defaultInChannels, Integer defaultNumClasses, long seed, java.util.OptionalDouble dropPathRate) {
+        ModelRequest r = request(name, defaultInChannels, defaultNumClasses, seed);
+        return new ModelRequest(r.name(), r.inChannels(), r.numClasses(), seed, dropPathRate);
+    }
+
     /** The request for {@code name} (this option's value unless null) with the given channel and class defaults. */
     ModelRequest request(String name, Integer defaultInChannels, Integer defaultNumClasses, long seed) {
         Integer c = inChannels != null ? inChannels : defaultInChannels;

@@ -1,6 +1,7 @@
 package io.github.basis4j.cli;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the command line gets its models: builds a named model with the options a command was given and
@@ -19,4 +20,14 @@ public interface ModelCatalog {
 
     /** The known model names, for help and error messages. */
     List<String> names();
+
+    /**
+     * How the model called {@code name} is trained by its reference when it is not the command's default
+     * recipe (SGD); {@code train} fills the options it was not given from it. Empty by default.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    default Optional<TrainingRecipe> recipe(String name) {
+        return Optional.empty();
+    }
 }

@@ -4,6 +4,7 @@ import io.github.basis4j.inference.InputSize;
 import io.github.basis4j.inference.Preprocessing;
 import io.github.basis4j.nn.data.CifarReader;
 import io.github.basis4j.nn.data.FashionMnist;
+import io.github.basis4j.nn.data.Interpolation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +17,11 @@ import java.util.Optional;
  *
  * <p>A checkpoint written by {@code train} says everything itself ({@link RunConfig}); {@code --model},
  * {@code --in-channels} and {@code --num-classes} may still override it. Plain weights need
- * {@code --model} (so does a {@code torch.save} state dict, {@code .pth} / {@code .pt}); their preprocessing then follows the dataset named with {@code --dataset} (its
- * normalisation, its image size or else the model's native one) or, without one, is the model's native
- * size with no normalisation, and classes are numbered unless the dataset names them.
+ * {@code --model} (so does a {@code torch.save} state dict, {@code .pth} / {@code .pt}); their preprocessing
+ * then follows the dataset named with {@code --dataset} (its normalisation, its image size or else the model's
+ * native one) or, without one, the model's own ({@link CliModel#nativePreprocessing()}: ImageNet's for the
+ * MetaFormers) or else its native size with no normalisation, and classes are numbered unless the dataset
+ * names them.
  *
  * @param model         the model, weights loaded, in eval mode
  * @param preprocessing what an image goes through before the model
@@ -54,11 +57,12 @@ record RestoredModel(CliModel model, Preprocessing preprocessing, List<String> c
             InputSize nat = model.nativeInput();
             if (dataset == null) {
                 int c = nat.channels();
-                preprocessing = new Preprocessing(nat, new float[c], ones(c));
+                preprocessing = model.nativePreprocessing().orElseGet(() -> new Preprocessing(nat, new float[c], ones(c)));
             } else {
                 InputSize fixed = dataset.fixedSize();
                 InputSize size = fixed == null ? nat : new InputSize(fixed.height(), fixed.width(), nat.channels());
-                preprocessing = new Preprocessing(size, dataset.mean(nat.channels()), dataset.std(nat.channels()));
+                preprocessing = new Preprocessing(size, dataset.mean(nat.channels()), dataset.std(nat.channels()),
+                        model.nativePreprocessing().map(Preprocessing::interpolation).orElse(Interpolation.BILINEAR));
             }
             names = defaultNames(dataset, model.numClasses());
         }

@@ -2,10 +2,12 @@ package io.github.basis4j.cli;
 
 import io.github.basis4j.inference.InputSize;
 import io.github.basis4j.inference.Preprocessing;
+import io.github.basis4j.nn.data.Interpolation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +45,8 @@ public record RunConfig(String model, int inChannels, int numClasses, DatasetKin
         m.put("input", preprocessing.size().toString());
         m.put("mean", join(preprocessing.mean()));
         m.put("std", join(preprocessing.std()));
+        m.put("resize", Integer.toString(preprocessing.resizeSide()));
+        m.put("interpolation", preprocessing.interpolation().name().toLowerCase(Locale.ROOT));
         m.put("classes", Integer.toString(classNames.size()));
         // One key per class: names may hold any character ("T-shirt/top"), so none is used as a separator.
         for (int i = 0; i < classNames.size(); i++) m.put("class." + i, classNames.get(i));
@@ -63,7 +67,10 @@ public record RunConfig(String model, int inChannels, int numClasses, DatasetKin
         if (!c.containsKey("model")) return Optional.empty();
         try {
             InputSize size = parseSize(get(c, "input"));
-            Preprocessing p = new Preprocessing(size, parseFloats(get(c, "mean")), parseFloats(get(c, "std")));
+            // Checkpoints written before these keys existed were all resized bilinearly to the longer input side.
+            int resize = Integer.parseInt(c.getOrDefault("resize", Integer.toString(Math.max(size.height(), size.width()))));
+            Interpolation mode = Interpolation.valueOf(c.getOrDefault("interpolation", "bilinear").toUpperCase(Locale.ROOT));
+            Preprocessing p = new Preprocessing(size, parseFloats(get(c, "mean")), parseFloats(get(c, "std")), resize, mode);
             int classes = Integer.parseInt(get(c, "classes"));
             List<String> names = new ArrayList<>(classes);
             for (int i = 0; i < classes; i++) names.add(get(c, "class." + i));

@@ -2,15 +2,16 @@ package io.github.basis4j.cli;
 
 import io.github.basis4j.inference.InputSize;
 import io.github.basis4j.inference.Preprocessing;
+import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.data.ColorMode;
 import io.github.basis4j.nn.data.DataLoader;
 import io.github.basis4j.nn.data.Dataset;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.data.Split;
 import io.github.basis4j.nn.data.Transform;
 import io.github.basis4j.nn.data.Transforms;
-import io.github.basis4j.nn.loss.Reduction;
-import io.github.basis4j.nn.train.LossFunction;
 import io.github.basis4j.nn.loss.CrossEntropy;
+import io.github.basis4j.nn.loss.Reduction;
 import io.github.basis4j.nn.optim.AdamW;
 import io.github.basis4j.nn.optim.Optimizer;
 import io.github.basis4j.nn.optim.ParamGroup;
@@ -21,6 +22,7 @@ import io.github.basis4j.nn.schedule.ScheduleUnit;
 import io.github.basis4j.nn.schedule.StepLR;
 import io.github.basis4j.nn.schedule.WarmupCosineLR;
 import io.github.basis4j.nn.train.EpochMetrics;
+import io.github.basis4j.nn.train.LossFunction;
 import io.github.basis4j.nn.train.ProgressMode;
 import io.github.basis4j.nn.train.Trainer;
 import io.github.basis4j.nn.train.TrainingResult;
@@ -30,6 +32,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -48,20 +51,39 @@ import picocli.CommandLine.Spec;
  * draws the curves ({@link Plots}). The run's configuration ({@link RunConfig}) goes into every checkpoint,
  * so {@code eval} and {@code predict} need only the checkpoint, and {@code --resume} continues exactly.
  *
- * <p>Options not given come from {@link TrainRecipe}: without arguments this is the quick start
- * ({@value TrainRecipe#DEFAULT_MODEL} on Fashion-MNIST, 3 epochs, into {@code runs/fashion-mnist-<model>}),
- * and each dataset has its own epochs, batch size, rate and augmentation. The resolved settings are written
- * to {@value RunRecord#FILE}; after every epoch the elapsed and projected time is printed against the
- * recipe's budget ({@link ElapsedTime}), and the run always goes on to its last epoch.
+ * <p>Options not given come from {@link TrainRecipe#resolve}: the model's recipe where its catalog names a
+ * {@link TrainingRecipe} (the MetaFormers), else the dataset's recipe, else the general defaults. Without
+ * arguments this is the quick start ({@value TrainRecipe#DEFAULT_MODEL} on Fashion-MNIST, 3 epochs, into
+ * {@code runs/fashion-mnist-<model>}), and each dataset has its own epochs, batch size, rate and augmentation.
+ * The resolved settings are printed as one line ({@link RunRecord#summary}) and written to
+ * {@value RunRecord#FILE}; after every epoch the elapsed and projected time is printed against the recipe's
+ * budget ({@link ElapsedTime}), and the run always goes on to its last epoch.
  *
  * <p>The model takes the dataset's channels and classes unless {@code --in-channels}/{@code --num-classes}
  * say otherwise; it sees the dataset's own image size (a folder's images are brought to the model's native
  * size). Models with shared filter bases get the DSFB orthogonality penalty, weighted by {@code --lambda}
  * (default: the reference's), and the gradient norm of each stage's shared bases is logged every step.
+ *
+ * <p>A model trained by its own recipe takes from it the options the user left out: AdamW, the recipe's peak
+ * rate scaled to the batch size, its warm-up, label smoothing, drop-path rate and weight decay; and, as timm's
+ * {@code filter_bias_and_bn}, no weight decay on one-dimensional parameters (biases, norm weights, layer and
+ * residual scales).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model; writes checkpoints, metrics.csv, epochs.csv, run.properties and PNG plots into --output.",
-                "Without arguments: the quick start, ResNet32_DoubleShared on Fashion-MNIST in about 12 minutes on two cores."})
+                "Without arguments: the quick start, ResNet32_DoubleShared on Fashion-MNIST in about 12 minutes on two cores."},
+        footer = {"", "Each option not given comes from the model's recipe, else the dataset's,",
+                "else the general defaults. The model's recipe: MetaFormers (metaformer/*)",
+                "train as the DFFormer reference (timm's recipe):",
+                "  --optimizer adamw --lr 4e-3*batch/4096 --weight-decay 0.05",
+                "  (no decay on biases, norm weights, scales) --schedule cosine",
+                "  --warmup-epochs 5 (at most --epochs - 1) --label-smoothing 0.1",
+                "  --drop-path 0.2 (s18), 0.3 (s36), 0.4 (m36), 0.6 (b36).",
+                "The small *_fmnist models: --lr 2e-3*batch/128 --warmup-epochs 1",
+                "  --drop-path 0.05, the rest as above.",
+                "The dataset's recipe: fashion-mnist (the quick start) --epochs 3",
+                "  --batch-size 128 --lr 0.1 --augment none --time-budget 15; the others",
+                "  --epochs 30 --batch-size 128 --lr 0.1 --augment auto."})
 final class TrainCommand implements Callable<Integer> {
     /** The name of the orthogonality penalty in the logs ({@code penalty.orthogonality}). */
     static final String PENALTY_NAME = "orthogonality";
@@ -69,16 +91,10 @@ final class TrainCommand implements Callable<Integer> {
     private static final double ADAM_BETA1 = 0.9;
     private static final double ADAM_BETA2 = 0.999;
     private static final double ADAM_EPS = 1e-8;
-    /** Default weight decay: the CIFAR ResNet recipe's 5e-4 with SGD, timm's 0.05 with AdamW (DFFormer's). */
-    private static final double SGD_WEIGHT_DECAY = 5e-4;
-    private static final double ADAMW_WEIGHT_DECAY = 0.05;
     /** Probability of the horizontal flip (torchvision's {@code RandomHorizontalFlip()} default). */
     private static final double FLIP_PROBABILITY = 0.5;
     /** Batches the loader prepares ahead on its own thread while the model trains. */
     private static final int PREFETCH = 2;
-
-    /** The optimisers {@code --optimizer} chooses from. */
-    enum OptimizerKind { SGD, ADAMW }
 
     /** The learning-rate schedules {@code --schedule} chooses from. */
     enum ScheduleKind { CONSTANT, STEP, MULTISTEP, COSINE }
@@ -104,10 +120,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Images per step (default: 128).")
     private Integer batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adamw", description = "Optimiser (default: ${DEFAULT-VALUE}).")
-    private OptimizerKind optimizer;
+    @Option(names = "--optimizer", paramLabel = "sgd|adamw", description = "Optimiser (default: sgd; MetaFormers adamw).")
+    private TrainRecipe.OptimizerKind optimizer;
 
-    @Option(names = "--lr", description = "Peak learning rate (default: 0.1).")
+    @Option(names = "--lr", description = "Peak learning rate (default: 0.1; MetaFormers: their recipe's, scaled to --batch-size).")
     private Double lr;
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
@@ -116,14 +132,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--nesterov", description = "SGD with Nesterov momentum.")
     private boolean nesterov;
 
-    @Option(names = "--weight-decay", description = "Weight decay (default: 5e-4 with sgd, 0.05 with adamw).")
+    @Option(names = "--weight-decay", description = "Weight decay (default: 5e-4 with sgd, 0.05 with adamw, MetaFormers none on 1-D parameters).")
     private Double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "constant|step|multistep|cosine",
             description = "Learning-rate schedule (default: ${DEFAULT-VALUE}: per step from --lr to --min-lr over all epochs).")
     private ScheduleKind schedule;
 
-    @Option(names = "--warmup-epochs", description = "cosine: linear warm-up from 0 over this many epochs, fractions allowed (default: 0).")
+    @Option(names = "--warmup-epochs", description = "cosine: linear warm-up from 0 over this many epochs, fractions allowed (default: 0; MetaFormers: their recipe's).")
     private Double warmupEpochs;
 
     @Option(names = "--min-lr", defaultValue = "0", description = "cosine: final learning rate (default: ${DEFAULT-VALUE}).")
@@ -140,6 +156,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lambda", paramLabel = "λ", description = "Weight of the orthogonality penalty on shared bases (default: the model's; 0 turns it off).")
     private Double lambda;
+
+
+    @Option(names = "--drop-path", paramLabel = "RATE",
+            description = "Stochastic depth rate of the last block, rising linearly from 0 (MetaFormers' drop_path_rate; default: the model's recipe, see below).")
+    private Double dropPath;
 
     @Option(names = "--grad-clip", paramLabel = "NORM", description = "Clip the global gradient norm to this value.")
     private Double gradClip;
@@ -178,7 +199,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--crop-padding", defaultValue = "2", description = "crop-flip: zero padding on each side before the crop (default: ${DEFAULT-VALUE}).")
     private int cropPadding;
 
-    @Option(names = "--label-smoothing", paramLabel = "ε", description = "Label smoothing of the cross-entropy, in [0, 1) (default: 0).")
+    @Option(names = "--label-smoothing", paramLabel = "ε",
+            description = "Label smoothing of the cross-entropy, as PyTorch's label_smoothing, in [0, 1) (default: 0; MetaFormers 0.1).")
     private Double labelSmoothing;
 
     @Option(names = "--time-budget", paramLabel = "MINUTES",
@@ -198,12 +220,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * What this command line resolves to once the defaults are filled in: the model and dataset, the output
-     * directory, and the recipe with the options given in place of the dataset's defaults.
+     * directory, and the recipe {@link TrainRecipe#resolve} makes of the options given, the model's recipe and the dataset's.
      *
      * @param model   the model name ({@code --model}, else {@value TrainRecipe#DEFAULT_MODEL})
      * @param dataset the dataset ({@code --dataset}, else Fashion-MNIST)
      * @param output  the run directory ({@code --output}, else {@link TrainRecipe#defaultOutput})
-     * @param recipe  the dataset's recipe with the given options in place
+     * @param recipe  the resolved recipe
      */
     record Settings(String model, DatasetKind dataset, Path output, TrainRecipe recipe) {
     }
@@ -213,7 +235,8 @@ final class TrainCommand implements Callable<Integer> {
         String name = modelArgs.model != null ? modelArgs.model : TrainRecipe.DEFAULT_MODEL;
         DatasetKind kind = dataset != null ? dataset : TrainRecipe.DEFAULT_DATASET;
         TrainRecipe.Augment aug = noAugment ? TrainRecipe.Augment.NONE : augment;
-        TrainRecipe recipe = TrainRecipe.forDataset(kind).with(epochs, batchSize, lr, warmupEpochs, aug, labelSmoothing, timeBudgetMinutes);
+        TrainRecipe recipe = TrainRecipe.resolve(kind, name, catalog.recipe(name), new TrainRecipe.Given(epochs, batchSize, optimizer, lr,
+                weightDecay, warmupEpochs, aug, labelSmoothing, dropPath, timeBudgetMinutes));
         Path out = output != null ? output : TrainRecipe.defaultOutput(TrainRecipe.RUNS_DIR, kind, name);
         return new Settings(name, kind, out, recipe);
     }
@@ -225,6 +248,10 @@ final class TrainCommand implements Callable<Integer> {
         Checks.threads(spec, threads);
         Settings settings = settings();
         TrainRecipe recipe = settings.recipe();
+        // After resolution: a model's recipe may choose AdamW where --optimizer was not given.
+        if (nesterov && (recipe.optimizer() != TrainRecipe.OptimizerKind.SGD || momentum == 0)) {
+            throw new ParameterException(spec.commandLine(), "--nesterov needs --optimizer sgd with --momentum > 0");
+        }
         DatasetKind dataset = settings.dataset();
         Path output = settings.output();
         int epochs = recipe.epochs();
@@ -238,7 +265,7 @@ final class TrainCommand implements Callable<Integer> {
         Dataset train = Subset.first(dataset.load(data, Split.TRAIN, mode), trainLimit);
         Optional<Dataset> test = evalSet(dataset, mode);
         int dataChannels = dataset.fixedSize() != null ? dataset.fixedSize().channels() : channels;
-        CliModel model = catalog.create(modelArgs.request(settings.model(), dataChannels, train.numClasses(), seed));
+        CliModel model = catalog.create(modelArgs.request(settings.model(), dataChannels, train.numClasses(), seed, recipe.dropPath()));
         if (model.nativeInput().channels() != dataChannels) {
             throw new CliException(model.name() + " takes " + model.nativeInput().channels() + "-channel images but " + dataset + " has "
                     + dataChannels + "; drop --in-channels");
@@ -248,7 +275,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " classes; drop --num-classes");
         }
         InputSize size = dataset.fixedSize() != null ? dataset.fixedSize() : model.nativeInput();
-        Preprocessing pre = new Preprocessing(size, dataset.mean(dataChannels), dataset.std(dataChannels));
+        Preprocessing pre = new Preprocessing(size, dataset.mean(dataChannels), dataset.std(dataChannels),
+                model.nativePreprocessing().map(Preprocessing::interpolation).orElse(Interpolation.BILINEAR));
         RunConfig config = new RunConfig(model.name(), dataChannels, model.numClasses(), dataset, data, pre, train.classNames());
         if (resume) checkResumable(last, config);
         double lambdaUsed = penaltyWeight(model);
@@ -260,7 +288,7 @@ final class TrainCommand implements Callable<Integer> {
         LossFunction loss = smoothing == 0 ? CrossEntropy::crossEntropy
                 : (logits, labels) -> CrossEntropy.crossEntropy(logits, labels, null, smoothing, Reduction.MEAN);
         Trainer.Builder b = Trainer.builder().setModel(model.module()).setLoss(loss)
-                .setOptimizer(optimizer(model, recipe.lr())).setTrainLoader(trainLoader).setEpochs(epochs).setOutputDir(output).optSeed(seed)
+                .setOptimizer(optimizer(model, recipe)).setTrainLoader(trainLoader).setEpochs(epochs).setOutputDir(output).optSeed(seed)
                 .optProgress(progress).optConfig(config.toConfig()).optCheckpointEverySteps(checkpointEvery);
         test.ifPresent(t -> b.optEvalLoader(DataLoader.builder(t).setBatchSize(recipe.batchSize()).optPrefetch(PREFETCH)
                 .optTransform(pre.transform()).build()));
@@ -272,18 +300,16 @@ final class TrainCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         Files.createDirectories(output);
-        RunRecord record = new RunRecord(model.name(), dataset.cliName(), size, model.numClasses(), model.module().parameterCount(), epochs, recipe.batchSize(),
-                optimizer.name().toLowerCase(Locale.ROOT), recipe.lr(), schedule.name().toLowerCase(Locale.ROOT), recipe.warmupEpochs(),
-                recipe.augment().cliName(), recipe.labelSmoothing(), model.orthogonality().isPresent() ? OptionalDouble.of(lambdaUsed)
-                        : OptionalDouble.empty(), seed, train.size(), test.map(Dataset::size).orElse(0));
+        RunRecord record = new RunRecord(model.name(), dataset.cliName(), recipe.origin(), size, model.numClasses(), model.module().parameterCount(),
+                epochs, recipe.batchSize(), recipe.optimizer().cliName(), recipe.lr(), recipe.weightDecay(), recipe.decayOneDimensional(),
+                schedule.name().toLowerCase(Locale.ROOT), recipe.warmupEpochs(), recipe.augment().cliName(), recipe.labelSmoothing(), recipe.dropPath(),
+                model.orthogonality().isPresent() ? OptionalDouble.of(lambdaUsed) : OptionalDouble.empty(), seed, train.size(),
+                test.map(Dataset::size).orElse(0));
         record.write(output.resolve(RunRecord.FILE));
         out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training images%s, threads %d%n", model.name(),
                 model.module().parameterCount(), dataset, train.size(), test.map(t -> ", " + t.size() + " test images").orElse(""),
                 Parallel.threads());
-        out.printf(Locale.ROOT, "input %s, %d epochs, batch %d, %s lr %s %s, warm-up %s epochs, augment %s, label smoothing %s, λ %s, seed %d%n",
-                size, epochs, recipe.batchSize(), optimizer.name().toLowerCase(Locale.ROOT), RunRecord.trim(recipe.lr()),
-                schedule.name().toLowerCase(Locale.ROOT), RunRecord.trim(recipe.warmupEpochs()), recipe.augment().cliName(),
-                RunRecord.trim(recipe.labelSmoothing()), model.orthogonality().isPresent() ? RunRecord.trim(lambdaUsed) : "none", seed);
+        out.println(record.summary());
         out.printf("output: %s%n", output.toAbsolutePath());
         out.flush();
         ElapsedTime clock = ElapsedTime.since(started, recipe.timeBudget());
@@ -328,15 +354,15 @@ final class TrainCommand implements Callable<Integer> {
         Checks.positive(spec, "--gamma", gamma);
         Checks.atLeast(spec, "--lambda", lambda, 0.0);
         Checks.positive(spec, "--grad-clip", gradClip);
+        if (dropPath != null && !(dropPath >= 0 && dropPath < 1)) {
+            throw new ParameterException(spec.commandLine(), "--drop-path must be in [0, 1), got " + dropPath);
+        }
         Checks.atLeast(spec, "--checkpoint-every", checkpointEvery, 0);
         Checks.atLeast(spec, "--train-limit", trainLimit, 1);
         Checks.atLeast(spec, "--eval-limit", evalLimit, 1);
         if (channels != 1 && channels != 3) throw new ParameterException(spec.commandLine(), "--channels must be 1 or 3, got " + channels);
         if (schedule == ScheduleKind.MULTISTEP && (milestones == null || milestones.isEmpty())) {
             throw new ParameterException(spec.commandLine(), "--schedule multistep needs --milestones E1,E2,...");
-        }
-        if (nesterov && (optimizer != OptimizerKind.SGD || momentum == 0)) {
-            throw new ParameterException(spec.commandLine(), "--nesterov needs --optimizer sgd with --momentum > 0");
         }
     }
 
@@ -360,12 +386,20 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Optimizer optimizer(CliModel model, double lr) {
-        return switch (optimizer) {
-            case SGD -> new Sgd(List.of(new ParamGroup(model.module().parameters(), lr, weightDecay != null ? weightDecay : SGD_WEIGHT_DECAY)),
-                    momentum, 0, nesterov);
-            case ADAMW -> new AdamW(List.of(new ParamGroup(model.module().parameters(), lr,
-                    weightDecay != null ? weightDecay : ADAMW_WEIGHT_DECAY)), ADAM_BETA1, ADAM_BETA2, ADAM_EPS);
+    /**
+     * The recipe's optimiser over the model's parameters; without {@link TrainRecipe#decayOneDimensional}, the
+     * one-dimensional ones (biases, norm weights, layer and residual scales, StarReLU's scale and bias) get no
+     * weight decay, as timm's {@code param_groups_weight_decay} the MetaFormer reference's training script uses.
+     */
+    private Optimizer optimizer(CliModel model, TrainRecipe recipe) {
+        List<Parameter> decayed = new ArrayList<>(), plain = new ArrayList<>();
+        for (Parameter p : model.module().parameters()) (recipe.decayOneDimensional() || p.value().rank() > 1 ? decayed : plain).add(p);
+        List<ParamGroup> groups = new ArrayList<>();
+        if (!decayed.isEmpty()) groups.add(new ParamGroup(decayed, recipe.lr(), recipe.weightDecay()));
+        if (!plain.isEmpty()) groups.add(new ParamGroup(plain, recipe.lr(), 0.0));
+        return switch (recipe.optimizer()) {
+            case SGD -> new Sgd(groups, momentum, 0, nesterov);
+            case ADAMW -> new AdamW(groups, ADAM_BETA1, ADAM_BETA2, ADAM_EPS);
         };
     }
 

@@ -29,8 +29,8 @@ class ExperimentReportTest {
     private Path run(String name, String model, double lambda, long seed, double top1, int epochsDone) throws IOException {
         Path d = dir.resolve("runs").resolve(name);
         Files.createDirectories(d);
-        new RunRecord(model, "fashion-mnist", new InputSize(28, 28, 1), 10, 1234, 2, 128, "sgd", 0.1, "cosine", 0, "crop-flip", 0,
-                Double.isNaN(lambda) ? OptionalDouble.empty() : OptionalDouble.of(lambda), seed, 512, 256).write(d.resolve(RunRecord.FILE));
+        new RunRecord(model, "fashion-mnist", "fashion-mnist + " + model, new InputSize(28, 28, 1), 10, 1234, 2, 128, "sgd", 0.1, 5e-4, false,
+                "cosine", 0, "crop-flip", 0, OptionalDouble.of(0.05), Double.isNaN(lambda) ? OptionalDouble.empty() : OptionalDouble.of(lambda), seed, 512, 256).write(d.resolve(RunRecord.FILE));
         StringBuilder epochs = new StringBuilder("epoch,steps,train_loss,train_accuracy,lr,eval_loss,eval_top1,eval_top5,train_seconds,images_per_second,best\n");
         for (int e = 0; e < epochsDone; e++) {
             epochs.append(e).append(',').append((e + 1) * STEPS / 2).append(",1.0,0.5,0.1,1.0,").append(e == epochsDone - 1 ? top1 : 0.1)
@@ -83,9 +83,14 @@ class ExperimentReportTest {
     void runRecordRoundTrips() throws IOException {
         Path d = run("r", TinyCatalog.SHARED, 0.5, 7, 0.5, 2);
         RunRecord r = RunRecord.read(d.resolve(RunRecord.FILE));
-        assertEquals(new RunRecord(TinyCatalog.SHARED, "fashion-mnist", new InputSize(28, 28, 1), 10, 1234, 2, 128, "sgd", 0.1, "cosine", 0,
-                "crop-flip", 0, OptionalDouble.of(0.5), 7, 512, 256), r);
+        assertEquals(new RunRecord(TinyCatalog.SHARED, "fashion-mnist", "fashion-mnist + " + TinyCatalog.SHARED, new InputSize(28, 28, 1), 10, 1234, 2,
+                128, "sgd", 0.1, 5e-4, false, "cosine", 0, "crop-flip", 0, OptionalDouble.of(0.05), OptionalDouble.of(0.5), 7, 512, 256), r);
         assertEquals("λ=0.5", r.lambdaLabel());
+        assertEquals("recipe fashion-mnist + " + TinyCatalog.SHARED + ": input 28x28x1, 2 epochs, batch 128, sgd lr 0.1 cosine, weight decay 5.0E-4"
+                + " (not on 1-D parameters), warm-up 0 epochs, augment crop-flip, label smoothing 0, drop path 0.05, λ 0.5, seed 7", r.summary());
+        Files.writeString(d.resolve(RunRecord.FILE), Files.readString(d.resolve(RunRecord.FILE)).replace("decay_1d=false", "decay_1d=no"));
+        assertTrue(assertThrows(CliException.class, () -> RunRecord.read(d.resolve(RunRecord.FILE))).getMessage().contains("decay_1d"));
+        Files.writeString(d.resolve(RunRecord.FILE), Files.readString(d.resolve(RunRecord.FILE)).replace("decay_1d=no", "decay_1d=false"));
         Files.writeString(d.resolve(RunRecord.FILE), Files.readString(d.resolve(RunRecord.FILE)).replace("seed=7", "seed=x"));
         CliException e = assertThrows(CliException.class, () -> RunRecord.read(d.resolve(RunRecord.FILE)));
         assertTrue(e.getMessage().contains("malformed run record") && e.getMessage().contains(RunRecord.FILE), e.getMessage());
@@ -131,8 +136,8 @@ class ExperimentReportTest {
         Files.delete(twin.resolve("run.properties"));
 
         Path other = run("other", TinyCatalog.PLAIN, Double.NaN, 9, 0.5, 2);
-        new RunRecord(TinyCatalog.PLAIN, "fashion-mnist", new InputSize(28, 28, 1), 10, 1, 2, 64, "sgd", 0.1, "cosine", 0, "crop-flip", 0,
-                OptionalDouble.empty(), 9, 512, 256).write(other.resolve(RunRecord.FILE));
+        new RunRecord(TinyCatalog.PLAIN, "fashion-mnist", "fashion-mnist", new InputSize(28, 28, 1), 10, 1, 2, 64, "sgd", 0.1, 5e-4, true,
+                "cosine", 0, "crop-flip", 0, OptionalDouble.empty(), OptionalDouble.empty(), 9, 512, 256).write(other.resolve(RunRecord.FILE));
         e = assertThrows(CliException.class, () -> ExperimentReport.of(RunResult.readAll(dir.resolve("runs"))));
         assertTrue(e.getMessage().contains("differ in more than model") && e.getMessage().contains("batch 64"), e.getMessage());
     }

@@ -47,23 +47,53 @@ class TrainRecipeTest {
         assertEquals(TrainRecipe.Augment.NONE, r.augment());
         assertEquals(0.0, r.labelSmoothing());
         assertEquals(Optional.of(Duration.ofMinutes(15)), r.timeBudget());
+        assertEquals(TrainRecipe.OptimizerKind.SGD, r.optimizer());
+        assertEquals(5e-4, r.weightDecay());
+        assertTrue(r.decayOneDimensional());
+        assertEquals(OptionalDouble.empty(), r.dropPath());
+        assertEquals("fashion-mnist", r.origin());
     }
 
     @Test
     void givenOptionsReplaceTheRecipesValues() {
         TrainCommand.Settings s = parse("--model", "TinyNet", "--epochs", "5", "--batch-size", "32", "--lr", "0.05", "--warmup-epochs", "0.5",
-                "--augment", "Crop-Flip", "--label-smoothing", "0.1", "--time-budget", "0", "--output", dir.toString());
+                "--augment", "Crop-Flip", "--label-smoothing", "0.1", "--time-budget", "0", "--optimizer", "adamw", "--output", dir.toString());
         assertEquals("TinyNet", s.model());
         assertEquals(dir, s.output());
-        assertEquals(new TrainRecipe(5, 32, 0.05, 0.5, TrainRecipe.Augment.CROP_FLIP, 0.1, Optional.empty()), s.recipe());
+        // AdamW's own default decay where --weight-decay is not given.
+        assertEquals(new TrainRecipe("fashion-mnist", 5, 32, TrainRecipe.OptimizerKind.ADAMW, 0.05, 0.05, true, 0.5, TrainRecipe.Augment.CROP_FLIP,
+                0.1, OptionalDouble.empty(), Optional.empty()), s.recipe());
+        assertEquals(0.01, parse("--weight-decay", "0.01").recipe().weightDecay());
         assertEquals(Optional.of(Duration.ofSeconds(90)), parse("--time-budget", "1.5").recipe().timeBudget());
         assertEquals(TrainRecipe.Augment.NONE, parse("--no-augment").recipe().augment());
+    }
+
+    /** Command line > model recipe > dataset recipe > general defaults, value by value. */
+    @Test
+    void aModelsRecipeSitsBetweenTheOptionsAndTheDatasets() {
+        Optional<TrainingRecipe> small = Optional.of(new TrainingRecipe(2e-3, 128, 0.04, 1, 0.1, 0.05));
+        TrainRecipe r = TrainRecipe.resolve(DatasetKind.FASHION_MNIST, "m", small, TrainRecipe.Given.NONE);
+        // The model's optimiser, rate (at the dataset's batch), decay, warm-up, smoothing and drop path; the dataset's epochs, augmentation, budget.
+        assertEquals(new TrainRecipe("fashion-mnist + m", 3, 128, TrainRecipe.OptimizerKind.ADAMW, 2e-3, 0.04, false, 1, TrainRecipe.Augment.NONE, 0.1,
+                OptionalDouble.of(0.05), Optional.of(Duration.ofMinutes(15))), r);
+        // The rate scales with the batch given; the warm-up leaves at least one epoch of cosine.
+        r = TrainRecipe.resolve(DatasetKind.FASHION_MNIST, "m", small, new TrainRecipe.Given(1, 32, null, null, null, null, null, null, null, null));
+        assertEquals(5e-4, r.lr(), 1e-15);
+        assertEquals(0.0, r.warmupEpochs());
+        // Given options win; SGD keeps its own decay, and the model still decays no 1-D parameters.
+        r = TrainRecipe.resolve(DatasetKind.CIFAR10, "m", small, new TrainRecipe.Given(null, null, TrainRecipe.OptimizerKind.SGD, 0.01, null, 0.5,
+                TrainRecipe.Augment.FLIP, 0.0, 0.2, null));
+        assertEquals(new TrainRecipe("cifar10 + m", 30, 128, TrainRecipe.OptimizerKind.SGD, 0.01, 5e-4, false, 0.5, TrainRecipe.Augment.FLIP, 0,
+                OptionalDouble.of(0.2), Optional.empty()), r);
+        assertEquals(0.3, TrainRecipe.resolve(DatasetKind.CIFAR10, "m", small, new TrainRecipe.Given(null, null, TrainRecipe.OptimizerKind.SGD, null,
+                0.3, null, null, null, null, null)).weightDecay());
     }
 
     @Test
     void otherDatasetsKeepTheGeneralRecipe() {
         TrainRecipe r = parse("--dataset", "cifar10", "--data", dir.toString()).recipe();
-        assertEquals(new TrainRecipe(30, 128, 0.1, 0, TrainRecipe.Augment.AUTO, 0, Optional.empty()), r);
+        assertEquals(new TrainRecipe("cifar10", 30, 128, TrainRecipe.OptimizerKind.SGD, 0.1, 5e-4, true, 0, TrainRecipe.Augment.AUTO, 0,
+                OptionalDouble.empty(), Optional.empty()), r);
         assertEquals(Path.of("runs", "cifar10-ResNet32_DoubleShared"), parse("--dataset", "cifar10").output());
     }
 
@@ -108,8 +138,11 @@ class TrainRecipeTest {
                 "--progress", "none", "--time-budget", "0.00001", "--output", out.toString());
         assertEquals(0, r.exit(), r.toString());
         RunRecord rec = RunRecord.read(out.resolve(RunRecord.FILE));
-        assertEquals(new RunRecord("TinyNet", "fashion-mnist", new InputSize(28, 28, 1), 10, rec.parameters(), 2, 128, "sgd", 0.1, "cosine", 0,
-                "none", 0, OptionalDouble.of(TinyCatalog.DEFAULT_LAMBDA), 0, 64, 64), rec);
+        assertEquals(new RunRecord("TinyNet", "fashion-mnist", "fashion-mnist", new InputSize(28, 28, 1), 10, rec.parameters(), 2, 128, "sgd",
+                0.1, 5e-4, true, "cosine", 0, "none", 0, OptionalDouble.empty(), OptionalDouble.of(TinyCatalog.DEFAULT_LAMBDA), 0, 64, 64), rec);
+        assertTrue(r.out().contains(rec.summary() + "\n"), r.out());
+        assertTrue(r.out().contains("recipe fashion-mnist: input 28x28x1, 2 epochs, batch 128, sgd lr 0.1 cosine, weight decay 5.0E-4, warm-up 0 epochs,"
+                + " augment none, label smoothing 0, drop path none, λ "), r.out());
         assertTrue(r.out().matches("(?s).*test accuracy: \\d+\\.\\d\\d % \\(64 test images\\).*"), r.out());
         assertTrue(r.out().contains("after epoch 1/2, projected end at"), r.out());
         assertTrue(r.out().contains("OVER BUDGET by"), r.out());

@@ -2,7 +2,6 @@ package io.github.basis4j.inference;
 
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.ModelRegistry;
-import io.github.basis4j.models.metaformer.MetaFormers;
 import io.github.basis4j.nn.io.pth.PthFile;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.simd.Shape;
@@ -86,8 +85,7 @@ public final class Model implements AutoCloseable {
             throw new NoSuchFileException(weights.toString(), null, "Model.load: no weights file for " + entry.name());
         }
         Module module = entry.factory().create(options.modelOptions());
-        ReferenceInputs.Shape shape = ReferenceInputs.shapeOf(entry, module, options.inChannels.orElse(3),
-                options.numClasses.orElse(MetaFormers.DEFAULT_NUM_CLASSES));
+        ReferenceInputs.Shape shape = ReferenceInputs.shapeOf(entry, module);
         Preprocessing pre = options.preprocessing.orElseGet(() -> ReferenceInputs.preprocessing(entry.family(), entry.name(), shape.size()));
         if (pre.size().channels() != shape.size().channels()) {
             throw new IllegalArgumentException("Model.load: the preprocessing makes " + pre.size().channels() + "-channel inputs but "
@@ -100,6 +98,20 @@ public final class Model implements AutoCloseable {
         }
         loadWeights(module, entry.name(), weights);
         return of(entry.name(), module, pre, labels);
+    }
+
+    /**
+     * The preprocessing {@link #load} gives the model called {@code name} when its inputs are {@code size}: the
+     * reference's pipeline for the model's family (see {@link Preprocessing}), for callers that build the
+     * network themselves.
+     *
+     * @throws IllegalArgumentException for an unknown name, or a family or channel count without a reference
+     *     pipeline (the message says so)
+     */
+    public static Preprocessing referencePreprocessing(String name, InputSize size) {
+        if (size == null) throw new IllegalArgumentException("Model.referencePreprocessing: size must not be null");
+        ModelRegistry.Entry entry = ModelRegistry.standard().get(name);
+        return ReferenceInputs.preprocessing(entry.family(), entry.name(), size);
     }
 
     /**
@@ -277,14 +289,17 @@ public final class Model implements AutoCloseable {
             private Builder() {
             }
 
-            /** Output classes the network is built with (the family's default otherwise: 10, 100 or 1000). */
+            /** Output classes the network is built with (the model's default otherwise: 10, 100 or 1000). */
             public Builder optNumClasses(int n) {
                 if (n < 1) throw new IllegalArgumentException("Model.Options: numClasses must be >= 1, got " + n);
                 this.numClasses = OptionalInt.of(n);
                 return this;
             }
 
-            /** Input channels the network is built with (3 otherwise); other than 3 needs {@link #optPreprocessing}. */
+            /**
+             * Input channels the network is built with (the model's default otherwise: 3, or 1 for the small
+             * 28×28 MetaFormers); other than 3 needs {@link #optPreprocessing}, except 1 for a MetaFormer.
+             */
             public Builder optInChannels(int c) {
                 if (c < 1) throw new IllegalArgumentException("Model.Options: inChannels must be >= 1, got " + c);
                 this.inChannels = OptionalInt.of(c);

@@ -3,6 +3,7 @@ package io.github.basis4j.inference;
 import io.github.basis4j.nn.data.ColorMode;
 import io.github.basis4j.nn.data.Image;
 import io.github.basis4j.nn.data.ImageFolderReader;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.data.Transform;
 import io.github.basis4j.nn.data.Transforms;
 import io.github.basis4j.nn.init.Rng;
@@ -22,9 +23,12 @@ import java.util.Arrays;
  * {@link Model#load} picks the reference's preprocessing for each model family. The CLI stores one with
  * each training checkpoint so that {@code eval} and {@code predict} feed the model what it was trained on.
  *
- * <p>Resampling is PyTorch's on float images without anti-aliasing; the references resize PIL images,
- * whose filters widen when shrinking, so an image larger than {@code resizeSide} gives slightly different
- * inputs here. Images already at {@code resizeSide} are not resampled at all. Immutable and thread-safe.
+ * <p>Resampling is {@link Transforms#resizeShorterSide(int, Interpolation)} on float images. The references
+ * resize PIL images: {@link Interpolation#BICUBIC} is PIL's filter (antialiased, its support widened when
+ * shrinking), so it matches them up to PIL's 8-bit rounding whichever way the image is scaled;
+ * {@link Interpolation#BILINEAR} is PyTorch's two-tap interpolation without anti-aliasing, so an image larger
+ * than {@code resizeSide} gives slightly different inputs than the DSFB reference's PIL resize. Images already
+ * at {@code resizeSide} are not resampled at all. Immutable and thread-safe.
  *
  * @param size          the model input {@code H×W×C}
  * @param mean          per-channel means ({@code size.channels()} values)
@@ -62,7 +66,15 @@ public record Preprocessing(InputSize size, float[] mean, float[] std, int resiz
      * preprocessing of the command line's training checkpoints.
      */
     public Preprocessing(InputSize size, float[] mean, float[] std) {
-        this(size, mean, std, Math.max(size.height(), size.width()), Interpolation.BILINEAR);
+        this(size, mean, std, Interpolation.BILINEAR);
+    }
+
+    /**
+     * Resize the shorter side to the larger of the input's sides with {@code interpolation}, centre-crop,
+     * normalise: timm's {@code crop_pct = 1.0} evaluation when bicubic (the MetaFormers' checkpoints).
+     */
+    public Preprocessing(InputSize size, float[] mean, float[] std, Interpolation interpolation) {
+        this(size, mean, std, size == null ? 0 : Math.max(size.height(), size.width()), interpolation);
     }
 
     /** The channel layout images are decoded to. */
@@ -79,10 +91,13 @@ public record Preprocessing(InputSize size, float[] mean, float[] std, int resiz
     public Transform fit() {
         int h = size.height(), w = size.width();
         boolean identityAtSize = resizeSide == Math.max(h, w);
+        Transform resize = Transforms.resizeShorterSide(resizeSide, interpolation);
         Transform crop = Transforms.centerCrop(h, w);
         return (image, rng) -> {
             if (identityAtSize && image.height() == h && image.width() == w) return image;
-            return crop.apply(resizeShorterSide(image), rng);
+            // torchvision's Resize returns an image whose shorter side already has the length unchanged.
+            Image resized = Math.min(image.height(), image.width()) == resizeSide ? image : resize.apply(image, rng);
+            return crop.apply(resized, rng);
         };
     }
 
@@ -112,17 +127,6 @@ public record Preprocessing(InputSize size, float[] mean, float[] std, int resiz
                     + (image == null ? "null" : image));
         }
         return transform().apply(image, UNUSED);
-    }
-
-    /** Resize so the shorter side is {@code resizeSide}, the longer {@code ⌊resizeSide · long / short⌋}; unchanged if it already is. */
-    private Image resizeShorterSide(Image image) {
-        int ih = image.height(), iw = image.width();
-        if (Math.min(ih, iw) == resizeSide) return image;
-        return switch (interpolation) {
-            case BILINEAR -> Transforms.resizeShorterSide(resizeSide).apply(image, UNUSED);
-            case BICUBIC -> ih <= iw ? Bicubic.resize(image, resizeSide, (int) ((double) resizeSide * iw / ih))
-                    : Bicubic.resize(image, (int) ((double) resizeSide * ih / iw), resizeSide);
-        };
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.github.basis4j.models.dsfb.MobileNetV2;
 import io.github.basis4j.models.metaformer.MetaFormer;
 import io.github.basis4j.models.metaformer.MetaFormers;
 import io.github.basis4j.nn.data.CifarReader;
+import io.github.basis4j.nn.data.ColorMode;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.modules.Module;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,9 @@ import java.util.List;
  * (0.507, 0.487, 0.441) / (0.267, 0.256, 0.276), and ILSVRC with {@code Resize(256)}, {@code CenterCrop(224)}
  * and ImageNet's statistics. The DFFormer reference's timm configuration ({@code _cfg} in {@code dfformer.py})
  * has input 224, {@code crop_pct = 1.0} (so the resize is to ⌊224 / 1.0⌋ = 224), bicubic interpolation and
- * timm's {@code IMAGENET_DEFAULT_MEAN/STD}, the same ImageNet pair.
+ * timm's {@code IMAGENET_DEFAULT_MEAN/STD}, the same ImageNet pair. The small grey MetaFormers
+ * ({@code SmallMetaFormers}, 28×28×1) have no reference of their own: they get the same pipeline with each
+ * ImageNet statistic's luma-weighted mean, the weights grey images are decoded with.
  */
 final class ReferenceInputs {
     /** torchvision's and timm's ImageNet statistics. */
@@ -54,12 +58,12 @@ final class ReferenceInputs {
     }
 
     /** The input size and classes of a model of {@code entry}'s family built as {@code module}. */
-    static Shape shapeOf(ModelRegistry.Entry entry, Module module, int metaformerInChannels, int metaformerClasses) {
+    static Shape shapeOf(ModelRegistry.Entry entry, Module module) {
         return switch (module) {
             case CifarResNet m -> new Shape(new InputSize(CIFAR_SIDE, CIFAR_SIDE, m.inChannels()), m.numClasses());
             case FourStageResNet m -> new Shape(square(entry, m.inChannels()), m.numClasses());
             case MobileNetV2 m -> new Shape(square(entry, m.inChannels()), m.numClasses());
-            case MetaFormer m -> new Shape(new InputSize(m.imageHeight(), m.imageWidth(), metaformerInChannels), metaformerClasses);
+            case MetaFormer m -> new Shape(new InputSize(m.imageHeight(), m.imageWidth(), m.inChannels()), m.numClasses());
             default -> throw new IllegalArgumentException("Model.load: the input size of " + entry.qualifiedName() + " (a "
                     + module.getClass().getSimpleName() + ") is not known; build it yourself and use Model.of");
         };
@@ -73,10 +77,12 @@ final class ReferenceInputs {
     /**
      * The reference's preprocessing for {@code family} at {@code size}.
      *
-     * @throws IllegalArgumentException for a family without one or inputs that are not RGB
+     * @throws IllegalArgumentException for a family without one or inputs that are not RGB (grey too for the
+     *     MetaFormers)
      */
     static Preprocessing preprocessing(String family, String name, InputSize size) {
-        if (size.channels() != RGB) {
+        boolean greyMetaFormer = family.equals(MetaFormers.FAMILY) && size.channels() == 1;
+        if (size.channels() != RGB && !greyMetaFormer) {
             throw new IllegalArgumentException("Model.load: the reference normalises RGB images, but " + name + " was built for "
                     + size.channels() + " channels; pass Model.Options.optPreprocessing");
         }
@@ -86,11 +92,16 @@ final class ReferenceInputs {
             case Cifar100Models.FAMILY -> new Preprocessing(size, CIFAR100_MEAN, CIFAR100_STD, longer, Interpolation.BILINEAR);
             case IlsvrcModels.FAMILY -> new Preprocessing(size, IMAGENET_MEAN, IMAGENET_STD,
                     Math.max(longer, longer * ILSVRC_RESIZE / ILSVRC_CROP), Interpolation.BILINEAR);
-            case MetaFormers.FAMILY -> new Preprocessing(size, IMAGENET_MEAN, IMAGENET_STD, (int) Math.floor(longer / METAFORMER_CROP_PCT),
-                    Interpolation.BICUBIC);
+            case MetaFormers.FAMILY -> new Preprocessing(size, greyMetaFormer ? luma(IMAGENET_MEAN) : IMAGENET_MEAN,
+                    greyMetaFormer ? luma(IMAGENET_STD) : IMAGENET_STD, (int) Math.floor(longer / METAFORMER_CROP_PCT), Interpolation.BICUBIC);
             default -> throw new IllegalArgumentException("Model.load: no reference preprocessing is known for family " + family
                     + " (" + name + "); pass Model.Options.optPreprocessing");
         };
+    }
+
+    /** The one-channel statistic of an RGB one: its luma-weighted mean. */
+    private static float[] luma(float[] rgb) {
+        return new float[] {ColorMode.luma(rgb[0], rgb[1], rgb[2])};
     }
 
     /** CIFAR-10's class names for a 10-class CIFAR-10 model; otherwise "0", "1", …. */

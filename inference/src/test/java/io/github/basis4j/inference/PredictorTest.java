@@ -10,6 +10,7 @@ import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.data.ColorMode;
 import io.github.basis4j.nn.data.Image;
 import io.github.basis4j.nn.data.ImageFolderReader;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.data.Transforms;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.Module;
@@ -189,6 +190,29 @@ class PredictorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RGB").hasMessageContaining("optPreprocessing");
         assertThatThrownBy(() -> Model.load(NAME, weights, Model.Options.builder().optLabels(List.of("a", "b")).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10 outputs but 2 labels");
+    }
+
+    /**
+     * A small MetaFormer is built for 28×28 grey images and 10 classes: the model's own channels and classes,
+     * not the reference MetaFormers' 3 and 1000, and the grey reference pipeline (bicubic, luma statistics).
+     */
+    @Test
+    void aSmallGreyMetaFormerLoadsWithItsOwnShape() throws IOException {
+        Module net = Models.create("dfformer_fmnist", ModelOptions.builder().optSeed(4).build());
+        net.eval();
+        Path small = dir.resolve("dfformer_fmnist.safetensors");
+        Safetensors.write(small, net.stateDict(), Map.of());
+        try (Model m = Model.load("dfformer_fmnist", small)) {
+            assertThat(m.inputSize()).isEqualTo(new InputSize(28, 28, 1));
+            assertThat(m.numClasses()).isEqualTo(10);
+            assertThat(m.preprocessing()).isEqualTo(Model.referencePreprocessing("metaformer/dfformer_fmnist", m.inputSize()));
+            assertThat(m.preprocessing().interpolation()).isEqualTo(Interpolation.BICUBIC);
+            BufferedImage img = randomImage(36, 30, 12);
+            Image pre = m.preprocessing().apply(img);
+            assertThat(m.predictor().logits(img)).containsExactly(forward(net, Tensor.wrap(pre.data(), Shape.of(1, 28, 28, 1))));
+        }
+        assertThatThrownBy(() -> Model.referencePreprocessing("dfformer_fmnist", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("size must not be null");
     }
 
     @Test

@@ -9,13 +9,14 @@ import io.github.basis4j.models.dsfb.Cifar10ResNets;
 import io.github.basis4j.models.dsfb.IlsvrcModels;
 import io.github.basis4j.models.metaformer.MetaFormers;
 import io.github.basis4j.nn.data.Image;
+import io.github.basis4j.nn.data.Interpolation;
 import io.github.basis4j.nn.data.Transforms;
 import io.github.basis4j.nn.init.Rng;
 import org.junit.jupiter.api.Test;
 
-/** Each family's reference preprocessing, torchvision's resize-and-crop rules and the bicubic resize against PyTorch. */
+/** Each family's reference preprocessing, torchvision's resize-and-crop rules and the bicubic pipeline against PyTorch. */
 class PreprocessingTest {
-    /** float32 rounding of a 4-tap sum of values in [0, 1], twice. */
+    /** float32 rounding of the two passes' tap sums of values in [0, 1] (up to ~10 taps when shrinking). */
     private static final float RESIZE_TOLERANCE = 2e-6f;
     private static final float[] IN = new float[35];
 
@@ -24,33 +25,46 @@ class PreprocessingTest {
         for (int i = 0; i < IN.length; i++) IN[i] = (i * 0.37f) % 1.0f;
     }
 
-    /** F.interpolate(x, size=(3, 4), mode="bicubic", align_corners=False) in PyTorch 1.13. */
-    private static final float[] TORCH_3X4 = {0.3418731f, 0.5509962f, 0.2849796f, 0.5701478f, 0.2889407f, 0.8769337f, 0.6600975f,
-        0.2251417f, 0.5424951f, 0.2281443f, 0.6545192f, 0.5914074f};
-    /** The same at (8, 9): upsampling, where the cubic overshoots [0, 1]. */
-    private static final float[] TORCH_8X9 = {-0.07913458f, 0.1473201f, 0.6153158f, 0.668116f, 0.0552277f, 0.3681937f, 0.8386145f,
-        0.7016141f, 0.1176336f, 0.2623329f, 0.5558312f, 0.6430846f, 0.4823381f, 0.396695f, 0.2351105f, 0.518671f, 0.6939456f, 0.4935138f,
-        0.5677742f, 0.9167749f, 0.7019169f, 0.3698229f, 0.702317f, 0.1845144f, 0.1689219f, 0.5658551f, 0.8393919f, 0.2325604f, 0.5906071f,
-        0.8391613f, 0.6921533f, 0.3742163f, 0.5186597f, 0.2282019f, 0.1463716f, 0.5118942f, 0.3259209f, 0.2873999f, 0.6271357f, 0.8468266f,
-        0.4377173f, 0.5756332f, 0.3252031f, 0.2499692f, 0.5720797f, 0.7973758f, 0.2846054f, 0.2259939f, 0.6713898f, 0.8664528f, 0.3433095f,
-        0.3604668f, 0.7627971f, 1.000815f, 0.5931196f, 0.5097991f, 0.3041455f, 0.3163263f, 0.6938644f, 0.6061934f, 0.4364953f, 0.5370741f,
-        0.8282264f, 0.2914639f, 0.7193809f, 0.4856347f, 0.04906744f, 0.4319382f, 0.8865679f, 0.4882675f, 0.2081043f, 0.5663002f};
+    /**
+     * torchvision's Resize(4) + CenterCrop((3, 4)) of the 5x7 image with PIL's bicubic, in float: PyTorch 1.13's
+     * F.interpolate(x, size=(4, 5), mode="bicubic", antialias=True, align_corners=False)[..., 0:3, 0:4]. Shrinking,
+     * so the taps are widened.
+     */
+    private static final float[] TORCH_RESIZE4_CROP3X4 = {0.2331045f, 0.595452f, 0.3024195f, 0.564795f, 0.5553549f, 0.708796f,
+        0.491026f, 0.2562849f, 0.4261028f, 0.5136747f, 0.6457788f, 0.385677f};
+    /**
+     * Resize(8) + CenterCrop(8): F.interpolate(x, size=(8, 11), mode="bicubic", antialias=True)[..., :, 2:10].
+     * Enlarging, where PIL's a = −0.5 cubic overshoots less than PyTorch's plain a = −0.75 one.
+     */
+    private static final float[] TORCH_RESIZE8_CROP8X8 = {0.369318f, 0.7295283f, 0.5503416f, 0.06754613f, 0.3059601f, 0.644594f,
+        0.8864047f, 0.4885271f, 0.6338743f, 0.5888757f, 0.4846701f, 0.3635712f, 0.274655f, 0.3850625f, 0.6933289f, 0.5934147f,
+        0.939025f, 0.4666992f, 0.4407204f, 0.7000098f, 0.2774234f, 0.1012813f, 0.3763711f, 0.6624678f, 0.7335301f, 0.8020061f,
+        0.6426368f, 0.3778418f, 0.4850916f, 0.4166899f, 0.09427723f, 0.2974981f, 0.4196003f, 0.7899125f, 0.7517326f, 0.4340918f,
+        0.5374575f, 0.4814897f, 0.1834408f, 0.3694578f, 0.1364014f, 0.4058758f, 0.7029094f, 0.8687599f, 0.4429954f, 0.2770265f,
+        0.5720502f, 0.8440711f, 0.4585972f, 0.2624169f, 0.3666562f, 0.6615712f, 0.6426787f, 0.5289192f, 0.3979447f, 0.6081899f,
+        0.7475853f, 0.2155647f, 0.1230897f, 0.4404984f, 0.8029402f, 0.7445242f, 0.2083406f, 0.3598248f};
 
+    /**
+     * The MetaFormers' bicubic pipeline is PIL's antialiased resize (the reference resizes PIL images) then the
+     * crop, down and up; a second channel holding 1 − x gives 1 − y (channels are independent, taps sum to one).
+     */
     @Test
-    void bicubicMatchesPyTorchDownAndUp() {
-        Image x = new Image(5, 7, 1, IN.clone());
-        assertThat(Bicubic.resize(x, 3, 4).data()).containsExactly(TORCH_3X4, within(RESIZE_TOLERANCE));
-        assertThat(Bicubic.resize(x, 8, 9).data()).containsExactly(TORCH_8X9, within(RESIZE_TOLERANCE));
-        // Channels are independent: a second channel holding 1 − x resizes to 1 − y (the weights sum to 1).
+    void bicubicPipelineMatchesPyTorchsAntialiasedResizeDownAndUp() {
+        Preprocessing down = new Preprocessing(new InputSize(3, 4, 1), new float[] {0f}, new float[] {1f}, 4, Interpolation.BICUBIC);
+        assertThat(down.apply(new Image(5, 7, 1, IN.clone())).data()).containsExactly(TORCH_RESIZE4_CROP3X4, within(RESIZE_TOLERANCE));
+        Preprocessing up = new Preprocessing(new InputSize(8, 8, 1), new float[] {0f}, new float[] {1f}, Interpolation.BICUBIC);
+        assertThat(up.resizeSide()).isEqualTo(8);
+        assertThat(up.apply(new Image(5, 7, 1, IN.clone())).data()).containsExactly(TORCH_RESIZE8_CROP8X8, within(RESIZE_TOLERANCE));
         float[] two = new float[70];
         for (int i = 0; i < 35; i++) {
             two[2 * i] = IN[i];
             two[2 * i + 1] = 1 - IN[i];
         }
-        float[] y = Bicubic.resize(new Image(5, 7, 2, two), 3, 4).data();
+        Preprocessing pair = new Preprocessing(new InputSize(3, 4, 2), new float[2], new float[] {1f, 1f}, 4, Interpolation.BICUBIC);
+        float[] y = pair.apply(new Image(5, 7, 2, two)).data();
         for (int i = 0; i < 12; i++) {
-            assertThat(y[2 * i]).isCloseTo(TORCH_3X4[i], within(RESIZE_TOLERANCE));
-            assertThat(y[2 * i + 1]).isCloseTo(1 - TORCH_3X4[i], within(RESIZE_TOLERANCE));
+            assertThat(y[2 * i]).isCloseTo(TORCH_RESIZE4_CROP3X4[i], within(RESIZE_TOLERANCE));
+            assertThat(y[2 * i + 1]).isCloseTo(1 - TORCH_RESIZE4_CROP3X4[i], within(RESIZE_TOLERANCE));
         }
     }
 
@@ -66,6 +80,15 @@ class PreprocessingTest {
                 ReferenceInputs.IMAGENET_MEAN, ReferenceInputs.IMAGENET_STD, 256, Interpolation.BILINEAR));
         assertThat(ReferenceInputs.preprocessing(MetaFormers.FAMILY, "dfformer_s18", imagenet)).isEqualTo(new Preprocessing(imagenet,
                 ReferenceInputs.IMAGENET_MEAN, ReferenceInputs.IMAGENET_STD, 224, Interpolation.BICUBIC));
+        // The small grey MetaFormers: the same pipeline with each ImageNet statistic's luma-weighted mean (0.299, 0.587, 0.114).
+        InputSize grey = new InputSize(28, 28, 1);
+        assertThat(ReferenceInputs.preprocessing(MetaFormers.FAMILY, "dfformer_fmnist", grey)).isEqualTo(new Preprocessing(grey,
+                new float[] {0.299f * 0.485f + 0.587f * 0.456f + 0.114f * 0.406f},
+                new float[] {0.299f * 0.229f + 0.587f * 0.224f + 0.114f * 0.225f}, 28, Interpolation.BICUBIC));
+        assertThatThrownBy(() -> ReferenceInputs.preprocessing(Cifar10ResNets.FAMILY, "ResNet32", new InputSize(32, 32, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RGB");
+        assertThatThrownBy(() -> ReferenceInputs.preprocessing(MetaFormers.FAMILY, "dfformer_s18", new InputSize(224, 224, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 channels");
         assertThatThrownBy(() -> ReferenceInputs.preprocessing("other", "x", cifar)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("family other").hasMessageContaining("optPreprocessing");
         assertThat(ReferenceInputs.labels(Cifar10ResNets.FAMILY, 10)).startsWith("airplane", "automobile");
@@ -92,7 +115,8 @@ class PreprocessingTest {
         Preprocessing bicubic = new Preprocessing(new InputSize(3, 4, 1), new float[] {0f}, new float[] {1f}, 4, Interpolation.BICUBIC);
         // 5x7 → shorter side 4: Resize gives 4x5 (⌊4·7/5⌋), the crop keeps rows 0..2 (round-half-even of 0.5) and columns 0..3.
         Image viaApi = bicubic.apply(new Image(5, 7, 1, IN.clone()));
-        Image direct = Transforms.centerCrop(3, 4).apply(Bicubic.resize(new Image(5, 7, 1, IN.clone()), 4, 5), Rng.of(0));
+        Image direct = Transforms.centerCrop(3, 4).apply(Transforms.resize(4, 5, Interpolation.BICUBIC).apply(new Image(5, 7, 1, IN.clone()),
+                Rng.of(0)), Rng.of(0));
         assertThat(viaApi.data()).containsExactly(direct.data());
     }
 

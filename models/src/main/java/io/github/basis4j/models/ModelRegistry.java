@@ -4,6 +4,7 @@ import io.github.basis4j.models.dsfb.Cifar100Models;
 import io.github.basis4j.models.dsfb.Cifar10ResNets;
 import io.github.basis4j.models.dsfb.IlsvrcModels;
 import io.github.basis4j.models.metaformer.MetaFormers;
+import io.github.basis4j.models.metaformer.SmallMetaFormers;
 import io.github.basis4j.nn.modules.Module;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,8 @@ public final class ModelRegistry {
 
     /**
      * A registry of every model family basis4j ships: the DSFB reference's CIFAR-10 ResNets, CIFAR-100 ResNets
-     * and MobileNetV2s, ILSVRC ResNets and MobileNetV2s, and the DFFormer reference's MetaFormers.
+     * and MobileNetV2s, ILSVRC ResNets and MobileNetV2s, and the DFFormer reference's MetaFormers with their small
+     * 28×28 members ({@link SmallMetaFormers}).
      */
     public static ModelRegistry standard() {
         ModelRegistry r = new ModelRegistry();
@@ -51,6 +53,7 @@ public final class ModelRegistry {
         Cifar100Models.registerAll(r);
         IlsvrcModels.registerAll(r);
         MetaFormers.registerAll(r);
+        SmallMetaFormers.registerAll(r);
         return r;
     }
 

@@ -21,6 +21,14 @@ import io.github.basis4j.nn.modules.Module;
 public final class Downsampling extends Module {
     /** The eps of MetaFormer's {@code LayerNormGeneral(bias=False, eps=1e-6)}. */
     public static final double NORM_EPS = 1e-6;
+    /** The stem's convolution: 7×7, stride 4, padding 2. */
+    static final int STEM_KERNEL = 7;
+    static final int STEM_STRIDE = 4;
+    static final int STEM_PADDING = 2;
+    /** A transition's convolution: 3×3, stride 2, padding 1. */
+    static final int TRANSITION_KERNEL = 3;
+    static final int TRANSITION_STRIDE = 2;
+    static final int TRANSITION_PADDING = 1;
 
     private final Module preNorm;
     private final Conv2d conv;
@@ -39,12 +47,12 @@ public final class Downsampling extends Module {
 
     /** The stem: 7×7 stride 4 padding 2, then a norm. */
     public static Downsampling stem(int in, int out, Rng rng) {
-        return new Downsampling(in, out, 7, 4, 2, false, true, rng);
+        return new Downsampling(in, out, STEM_KERNEL, STEM_STRIDE, STEM_PADDING, false, true, rng);
     }
 
     /** A stage transition: a norm, then 3×3 stride 2 padding 1. */
     public static Downsampling transition(int in, int out, Rng rng) {
-        return new Downsampling(in, out, 3, 2, 1, true, false, rng);
+        return new Downsampling(in, out, TRANSITION_KERNEL, TRANSITION_STRIDE, TRANSITION_PADDING, true, false, rng);
     }
 
     /** x {@code [n, h, w, in]} → {@code [n, oh, ow, out]}. */

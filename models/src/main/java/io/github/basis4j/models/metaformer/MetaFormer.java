@@ -21,8 +21,9 @@ import java.util.Arrays;
  * {@link MlpHead} ({@code head}).
  *
  * <p>Shapes: images {@code [n, H, W, inChannels]} (channel-last) → logits {@code [n, numClasses]}. Stage i
- * works on {@code [n, H/2^(i+2), W/2^(i+2), dims[i]]}; the spectral token mixers are built for exactly
- * those sizes ({@code input_size[1] // 2**(i+2)} as the reference), so the model runs at the
+ * works on {@code [n, H/2^(i+2), W/2^(i+2), dims[i]]} (in general: the size the stem's and the transitions'
+ * convolution arithmetic gives, e.g. 7, 4, 2 for 28×28); the spectral token mixers are built for
+ * exactly those sizes ({@code input_size[1] // 2**(i+2)} as the reference), so the model runs at the
  * {@link Builder#optImageSize image size} it was built for.
  *
  * <p>Initialisation as the reference's {@code _init_weights}: every {@code Conv2d} and {@code Linear} weight
@@ -49,6 +50,8 @@ public final class MetaFormer extends Module {
 
     private final int imageHeight;
     private final int imageWidth;
+    private final int inChannels;
+    private final int numClasses;
     private final ModuleList<Downsampling> downsampleLayers;
     private final ModuleList<Sequential> stages;
     private final LayerNormChannels norm;
@@ -58,18 +61,21 @@ public final class MetaFormer extends Module {
         int stagesN = b.depths.length;
         this.imageHeight = b.imageHeight;
         this.imageWidth = b.imageWidth;
+        this.inChannels = b.inChannels;
+        this.numClasses = b.numClasses;
         Rng rng = Rng.of(b.seed);
         this.downsampleLayers = registerModule("downsample_layers", new ModuleList<>());
         for (int i = 0; i < stagesN; i++) {
             int in = i == 0 ? b.inChannels : b.dims[i - 1];
             downsampleLayers.add(i == 0 ? Downsampling.stem(in, b.dims[0], rng) : Downsampling.transition(in, b.dims[i], rng));
         }
+        int[][] sizes = b.stageSizes();
         int total = Arrays.stream(b.depths).sum();
         this.stages = registerModule("stages", new ModuleList<>());
         int cur = 0;
         for (int i = 0; i < stagesN; i++) {
             Sequential stage = new Sequential();
-            int h = b.imageHeight >> (i + 2), w = b.imageWidth >> (i + 2);
+            int h = sizes[i][0], w = sizes[i][1];
             for (int j = 0; j < b.depths[i]; j++) {
                 // torch.linspace(0, rate, total): evenly spaced, first 0, last rate.
                 double dp = total > 1 ? b.dropPathRate * (cur + j) / (total - 1) : 0.0;
@@ -127,6 +133,16 @@ public final class MetaFormer extends Module {
     /** The image width the spectral filters were sized for. */
     public int imageWidth() {
         return imageWidth;
+    }
+
+    /** The channels of the input images. */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** The outputs of the head. */
+    public int numClasses() {
+        return numClasses;
     }
 
     /** Builds a {@link MetaFormer}; per-stage values may be given once for all stages. */
@@ -203,15 +219,41 @@ public final class MetaFormer extends Module {
 
         /**
          * The input resolution the filters are sized for (the reference's {@code input_size[1:]}); default 224×224.
-         * Each side must be at least 32 so the last stage's map is at least 1×1.
+         * {@link #build()} checks that every stage's map is at least 1×1.
          */
         public Builder optImageSize(int height, int width) {
-            if (height < 32 || width < 32) {
-                throw new IllegalArgumentException("MetaFormer: image size must be at least 32x32 (a 1x1 last stage), got " + height + "x" + width);
+            if (height < 1 || width < 1) {
+                throw new IllegalArgumentException("MetaFormer: image size must be at least 1x1, got " + height + "x" + width);
             }
             this.imageHeight = height;
             this.imageWidth = width;
             return this;
+        }
+
+        /**
+         * Each stage's map {@code {height, width}}, by convolution arithmetic from the image size: the stem, then a
+         * transition per stage (the reference sizes its filters {@code input_size // 2**(i+2)}, which agrees for
+         * multiples of 32 and is not the map's size otherwise, e.g. 28 // 8 = 3 where the map is 4). A side
+         * below 1 is marked 0.
+         */
+        int[][] stageSizes() {
+            int n = depths == null ? 0 : depths.length;
+            int[][] out = new int[n][];
+            int h = convOut(imageHeight, Downsampling.STEM_KERNEL, Downsampling.STEM_STRIDE, Downsampling.STEM_PADDING);
+            int w = convOut(imageWidth, Downsampling.STEM_KERNEL, Downsampling.STEM_STRIDE, Downsampling.STEM_PADDING);
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    h = convOut(h, Downsampling.TRANSITION_KERNEL, Downsampling.TRANSITION_STRIDE, Downsampling.TRANSITION_PADDING);
+                    w = convOut(w, Downsampling.TRANSITION_KERNEL, Downsampling.TRANSITION_STRIDE, Downsampling.TRANSITION_PADDING);
+                }
+                out[i] = new int[] {h, w};
+            }
+            return out;
+        }
+
+        private static int convOut(int size, int kernel, int stride, int padding) {
+            int span = size + 2 * padding - kernel;
+            return size < 1 || span < 0 ? 0 : span / stride + 1;
         }
 
         /** Stochastic depth rate of the last block, rising linearly from 0 at the first; default 0. */
@@ -252,8 +294,10 @@ public final class MetaFormer extends Module {
             if (dims.length != n) {
                 throw new IllegalArgumentException("MetaFormer: dims must have one value per stage (" + n + "), got " + Arrays.toString(dims));
             }
-            if (imageHeight >> (n + 1) < 1 || imageWidth >> (n + 1) < 1) {
-                throw new IllegalArgumentException("MetaFormer: image " + imageHeight + "x" + imageWidth + " is too small for " + n + " stages");
+            int[] last = stageSizes()[n - 1];
+            if (last[0] < 1 || last[1] < 1) {
+                throw new IllegalArgumentException("MetaFormer: image " + imageHeight + "x" + imageWidth + " is too small for " + n
+                        + " stages (a stage's map would be empty)");
             }
             tokenMixers = perStage("tokenMixers", tokenMixers, n);
             mlps = perStage("mlps", mlps == null ? new MlpFactory[] {(d, r) -> new Mlp(d, 4, d, StarReLU::new, 0.0, r)} : mlps, n);

@@ -57,7 +57,8 @@ class MetaFormerTest {
         MetaFormer m = small(64, 64);
         assertThatThrownBy(() -> m.forward(Variable.constant(Tensor.zeros(1, 96, 64, 3))))
                 .hasMessageContaining("MetaFormer: images must be [n, 64, 64, c] (the size the model was built for), got [1, 96, 64, 3]");
-        assertThatThrownBy(() -> MetaFormer.builder().optImageSize(16, 64)).hasMessageContaining("at least 32x32");
+        assertThatThrownBy(() -> MetaFormer.builder().setDepths(1, 1).setDims(8, 8).setTokenMixers((dim, h, w, rng) -> new SepConv(dim, StarReLU::new, rng))
+                .optImageSize(2, 64).build()).hasMessageContaining("image 2x64 is too small for 2 stages");
         assertThatThrownBy(() -> Models.create("cifar10/ResNet20", AT_64)).hasMessageContaining("takes no image size");
     }
 

@@ -18,4 +18,13 @@ public enum ColorMode {
     public int channels() {
         return channels;
     }
+
+    /**
+     * The grey value of an RGB colour, {@code 0.299 r + 0.587 g + 0.114 b} (ITU-R BT.601 luma, the weights of
+     * PIL's {@code convert("L")} that {@link #GRAY} images are made with, without its 8-bit rounding): also the
+     * grey counterpart of a per-channel RGB mean or standard deviation.
+     */
+    public static float luma(float r, float g, float b) {
+        return 0.299f * r + 0.587f * g + 0.114f * b;
+    }
 }

@@ -97,17 +97,109 @@ public final class Transforms {
         return (image, rng) -> resizeBilinear(image, height, width);
     }
 
+    /** Resize to {@code [height, width]} with {@code mode} ({@link Interpolation}). */
+    public static Transform resize(int height, int width, Interpolation mode) {
+        requirePositive("resize", height, width);
+        requireMode("resize", mode);
+        return (image, rng) -> resample(image, height, width, mode);
+    }
+
     /**
      * torchvision's {@code Resize(size)} with an int: the shorter side becomes {@code size}, the longer
      * {@code ⌊size · long / short⌋}, bilinear as {@link #resize(int, int)}.
      */
     public static Transform resizeShorterSide(int size) {
+        return resizeShorterSide(size, Interpolation.BILINEAR);
+    }
+
+    /** {@link #resizeShorterSide(int)} with {@code mode} ({@link Interpolation}); BICUBIC is timm's eval resize. */
+    public static Transform resizeShorterSide(int size, Interpolation mode) {
         requirePositive("resizeShorterSide", size, size);
+        requireMode("resizeShorterSide", mode);
         return (image, rng) -> {
             int h = image.height(), w = image.width();
-            if (h <= w) return resizeBilinear(image, size, (int) ((double) size * w / h));
-            return resizeBilinear(image, (int) ((double) size * h / w), size);
+            if (h <= w) return resample(image, size, (int) ((double) size * w / h), mode);
+            return resample(image, (int) ((double) size * h / w), size, mode);
         };
+    }
+
+    private static Image resample(Image image, int outH, int outW, Interpolation mode) {
+        return mode == Interpolation.BICUBIC ? resizeBicubic(image, outH, outW) : resizeBilinear(image, outH, outW);
+    }
+
+    /** PIL's cubic convolution coefficient a. */
+    private static final double CUBIC_A = -0.5;
+
+    /**
+     * The taps of one axis of the antialiased bicubic resize, output i reading inputs
+     * {@code [first[i], first[i] + count[i])} with {@code weights[i·stride + j]}.
+     */
+    private record Taps(int[] first, int[] count, float[] weights, int stride) {
+    }
+
+    /**
+     * PIL's (and PyTorch's antialias) tap computation: centre {@code (i + 0.5)·s} in input pixels for the scale
+     * s = in/out, support 2·max(s, 1) either side, kernel evaluated at {@code (j − centre + 0.5)/max(s, 1)},
+     * weights normalised to sum to one.
+     */
+    private static Taps bicubicTaps(int in, int out) {
+        double scale = (double) in / out;
+        double support = 2.0 * Math.max(scale, 1.0);
+        double inv = 1.0 / Math.max(scale, 1.0);
+        int stride = (int) Math.ceil(support) * 2 + 1;
+        int[] first = new int[out], count = new int[out];
+        float[] weights = new float[out * stride];
+        double[] w = new double[stride];
+        for (int i = 0; i < out; i++) {
+            double centre = scale * (i + 0.5);
+            int lo = Math.max((int) (centre - support + 0.5), 0);
+            int n = Math.min(Math.min((int) (centre + support + 0.5), in) - lo, stride);
+            double total = 0;
+            for (int j = 0; j < n; j++) {
+                w[j] = cubic((j + lo - centre + 0.5) * inv);
+                total += w[j];
+            }
+            for (int j = 0; j < n; j++) weights[i * stride + j] = (float) (total != 0 ? w[j] / total : w[j]);
+            first[i] = lo;
+            count[i] = n;
+        }
+        return new Taps(first, count, weights, stride);
+    }
+
+    /** The cubic convolution kernel with a = {@value #CUBIC_A}. */
+    private static double cubic(double x) {
+        double t = Math.abs(x);
+        if (t < 1) return ((CUBIC_A + 2) * t - (CUBIC_A + 3)) * t * t + 1;
+        if (t < 2) return (((t - 5) * t + 8) * t - 4) * CUBIC_A;
+        return 0;
+    }
+
+    /** Antialiased bicubic: rows first into {@code [h, outW, c]}, then columns. */
+    private static Image resizeBicubic(Image image, int outH, int outW) {
+        int h = image.height(), w = image.width(), c = image.channels();
+        float[] in = image.data();
+        Taps tx = bicubicTaps(w, outW), ty = bicubicTaps(h, outH);
+        float[] mid = new float[h * outW * c];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < outW; x++) {
+                int o = (y * outW + x) * c, src = (y * w + tx.first()[x]) * c, wOff = x * tx.stride();
+                for (int j = 0; j < tx.count()[x]; j++) {
+                    float wt = tx.weights()[wOff + j];
+                    for (int k = 0; k < c; k++) mid[o + k] += wt * in[src + j * c + k];
+                }
+            }
+        }
+        float[] out = new float[outH * outW * c];
+        int row = outW * c;
+        for (int y = 0; y < outH; y++) {
+            int o = y * row, wOff = y * ty.stride();
+            for (int j = 0; j < ty.count()[y]; j++) {
+                float wt = ty.weights()[wOff + j];
+                int src = (ty.first()[y] + j) * row;
+                for (int i = 0; i < row; i++) out[o + i] += wt * mid[src + i];
+            }
+        }
+        return new Image(outH, outW, c, out);
     }
 
     /**
@@ -170,6 +262,10 @@ public final class Transforms {
             }
         }
         return new Image(outH, outW, c, out);
+    }
+
+    private static void requireMode(String op, Interpolation mode) {
+        if (mode == null) throw new IllegalArgumentException(op + ": interpolation must not be null");
     }
 
     private static void requirePositive(String op, int height, int width) {

@@ -73,6 +73,8 @@ class ImageFolderReaderTest {
                 assertThat(rgb.at(y, x, 2)).isEqualTo(b / 255f);
                 long pil = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
                 assertThat(grey.at(y, x, 0) * 255.0).isCloseTo((double) pil, offset(1.0001));
+                // ColorMode.luma is the same conversion without the 8-bit rounding.
+                assertThat(grey.at(y, x, 0) * 255.0).isCloseTo(ColorMode.luma(r, g, b), offset(1.0001));
             }
         }
         // Pure red and green have PIL values 76 and 150.
@@ -83,6 +85,9 @@ class ImageFolderReaderTest {
         ImageIO.write(two, "png", t.toFile());
         Image g = ImageFolderReader.decode(t, ColorMode.GRAY);
         assertThat(g.data()).containsExactly(76 / 255f, 150 / 255f);
+        assertThat(ColorMode.luma(1, 0, 0)).isEqualTo(0.299f);
+        assertThat(ColorMode.luma(0, 1, 0)).isEqualTo(0.587f);
+        assertThat(ColorMode.luma(0, 0, 1)).isEqualTo(0.114f);
     }
 
     @Test
