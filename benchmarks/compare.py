@@ -55,7 +55,9 @@ TORCH_SMOKE = ["--warmup", "0", "--measure", "0", "--min-runs", "3"]
 MEMORY_CHECKS = [("-Xmx1g", "train", "resnet32_n128", 3), ("-Xmx256m", "infer", "dfformer18_r224_n1", 3)]
 PROFILES = [("infer", "dfformer18_r224_n1", 3, 5), ("train", "resnet32_n128", 2, 3)]
 # Fork heap: the largest workload (a CIFAR batch of 128 with its im2col buffer) needs a few hundred MB.
-FORK_JVM_ARGS = "-Xmx2g --sun-misc-unsafe-memory-access=allow"
+# The throughput collector, as the ./basis4j launcher runs the CLI: training's large short-lived activations
+# are humongous objects to G1, whose concurrent cycles then cost time that is not ours.
+FORK_JVM_ARGS = "-Xmx2g --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC"
 
 
 def log(message):
