@@ -146,7 +146,7 @@ class TrainRecipeTest {
         assertTrue(r.out().matches("(?s).*test accuracy: \\d+\\.\\d\\d % \\(64 test images\\).*"), r.out());
         assertTrue(r.out().contains("after epoch 1/2, projected end at"), r.out());
         assertTrue(r.out().contains("OVER BUDGET by"), r.out());
-        assertTrue(r.out().matches("(?s).*elapsed \\d+ s \\(since .*\\), OVER the 0 s budget by \\d+ s.*"), r.out());
+        assertTrue(r.out().matches("(?s).*elapsed (\\d+ min )?\\d+ s \\(since .*\\), OVER the 0 s budget by (\\d+ min )?\\d+ s.*"), r.out());
     }
 
     @Test
