@@ -21,6 +21,9 @@ fi
 W="$WORK/resnet32.safetensors" IMG="$WORK/noise.png"
 [[ -f "$W" && -f "$IMG" ]] || "$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" "$ROOT/tools/startup/WriteInputs.java" "$W" "$IMG" 2>/dev/null
 PREDICT=(-jar "$JAR" predict --model ResNet32 --checkpoint "$W" --dataset cifar10 --top-k 3 "$IMG")
+# predict's --backend auto runs one small image on the scalar kernels (see cli KernelChoice); the *-vector
+# variants force the Vector API's kernels, to show what that choice saves.
+VECTOR=(--backend vector)
 BASE=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xshare:auto)
 CDS="$WORK/basis4j-cli.jsa"
 rm -f "$CDS"
@@ -29,7 +32,7 @@ rm -f "$CDS"
 once() {
   local out
   # time's own report goes to a file: the JVM's output (and its incubator warning) is discarded.
-  /usr/bin/time -o "$WORK/time.txt" -f "%e %U %S" "$JAVA" "$@" "${PREDICT[@]}" >/dev/null 2>&1
+  /usr/bin/time -o "$WORK/time.txt" -f "%e %U %S" "$JAVA" "$@" "${PREDICT[@]}" "${EXTRA[@]}" >/dev/null 2>&1
   out=$(tail -1 "$WORK/time.txt")
   awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}' <<<"$out"
 }
@@ -45,6 +48,7 @@ variant() {
     "$(printf '%s\n' "${walls[@]}" | min_of)" "$(printf '%s\n' "${walls[@]}" | median_of)" "$(printf '%s\n' "${cpus[@]}" | min_of)" "$RUNS"
 }
 
+EXTRA=()
 "$JAVA" "${BASE[@]}" "${PREDICT[@]}" 2>/dev/null | head -2 | sed 's/^/prediction: /'
 variant "plain" "${BASE[@]}"
 variant "C1 only" "${BASE[@]}" -XX:TieredStopAtLevel=1
@@ -52,3 +56,17 @@ variant "C1 only" "${BASE[@]}" -XX:TieredStopAtLevel=1
 once "${BASE[@]}" -XX:SharedArchiveFile="$CDS" -XX:+AutoCreateSharedArchive >/dev/null
 variant "AppCDS" "${BASE[@]}" -XX:SharedArchiveFile="$CDS" -XX:+AutoCreateSharedArchive
 variant "AppCDS + C1 only" "${BASE[@]}" -XX:SharedArchiveFile="$CDS" -XX:+AutoCreateSharedArchive -XX:TieredStopAtLevel=1
+EXTRA=("${VECTOR[@]}")
+variant "plain, vector" "${BASE[@]}"
+variant "AppCDS, vector" "${BASE[@]}" -XX:SharedArchiveFile="$CDS" -XX:+AutoCreateSharedArchive
+# The launcher as a user runs it (bash, JDK lookup, staleness check, then the JVM with its AppCDS archive).
+EXTRA=()
+LAUNCH=("$ROOT/basis4j" predict --model ResNet32 --checkpoint "$W" --dataset cifar10 --top-k 3 "$IMG")
+"${LAUNCH[@]}" >/dev/null 2>&1
+walls=()
+for ((i = 0; i < RUNS; i++)); do
+  /usr/bin/time -o "$WORK/time.txt" -f "%e" "${LAUNCH[@]}" >/dev/null 2>&1
+  walls+=("$(awk '{printf "%d", $1 * 1000}' "$WORK/time.txt")")
+done
+printf '%-18s wall min %5d ms median %5d ms (%d runs)\n' "./basis4j predict" \
+  "$(printf '%s\n' "${walls[@]}" | min_of)" "$(printf '%s\n' "${walls[@]}" | median_of)" "$RUNS"

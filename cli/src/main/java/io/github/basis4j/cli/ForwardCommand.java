@@ -50,6 +50,10 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "OUT.safetensors", description = "Where the logits go, as tensor 'output'.")
     private Path output;
 
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|vector|scalar", converter = KernelChoice.Converter.class,
+            description = "Kernels: auto (default) runs a small input on the scalar kernels, which need no warm-up, and anything bigger on the Vector API's.")
+    private KernelChoice backend;
+
     @Option(names = "--threads", description = "Threads of the kernels (default: all cores).")
     private Integer threads;
 
@@ -62,10 +66,11 @@ final class ForwardCommand implements Callable<Integer> {
         modelArgs.require(spec);
         modelArgs.validate(spec);
         Checks.threads(spec, threads);
+        backend.applyExplicit();
         Safetensors.File in = Checkpoints.open("input", input);
         Checkpoints.Weights w = Checkpoints.openWeights("weights", weights);
         CliModel model = catalog.create(modelArgs.request(modelArgs.model, null, null, 0));
-        Tensor x = readInput(in, model.nativeInput().channels());
+        Tensor x = readInput(in, model.nativeInput().channels(), model.module().parameterCount());
         Checkpoints.loadWeights(model.module(), model.name(), w);
         model.module().eval();
         Tensor logits;
@@ -82,13 +87,15 @@ final class ForwardCommand implements Callable<Integer> {
     }
 
     /** The input tensor, checked to be float32 NCHW with the model's channels and to hold no NaN or ±∞. */
-    private Tensor readInput(Safetensors.File in, int channels) {
+    private Tensor readInput(Safetensors.File in, int channels, long parameters) {
         Safetensors.Entry e = in.entries().get(INPUT);
         if (e == null) throw new CliException(input + " has no tensor named '" + INPUT + "'; it holds " + in.entries().keySet());
         if (e.dtype() != DType.F32) throw new CliException(input + ": tensor '" + INPUT + "' must be float32 (F32), got " + e.dtype());
         if (e.shape().rank() != 4 || e.shape().dim(1) != channels || e.shape().dim(0) < 1 || e.shape().dim(2) < 1 || e.shape().dim(3) < 1) {
             throw new CliException(input + ": tensor '" + INPUT + "' must be NCHW [N, " + channels + ", H, W] for this model, got " + e.shape());
         }
+        // Before the first kernel runs (the check below): choose the kernels for this much work.
+        backend.applyAuto(e.shape().dim(0), parameters, (long) e.shape().dim(2) * e.shape().dim(3));
         Tensor x = in.tensor(INPUT);
         // A NaN would only come out as NaN logits: stop here and say which sample and element hold it.
         NonFinite.requireFiniteBatch(input + ": tensor '" + INPUT + "'", x, "NCHW");

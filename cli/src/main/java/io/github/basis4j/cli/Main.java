@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +53,7 @@ public final class Main implements Runnable {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(commandLine(StandardModels.catalog(), out, err).execute(args));
+        System.exit(commandLine(StandardModels.catalog(), out, err, args).execute(args));
     }
 
     /**
@@ -58,15 +61,30 @@ public final class Main implements Runnable {
      * line each) to {@code err}; {@link CommandLine#execute} returns the exit status.
      */
     public static CommandLine commandLine(ModelCatalog catalog, PrintWriter out, PrintWriter err) {
+        return commandLine(catalog, out, err, new String[0]);
+    }
+
+    /**
+     * As {@link #commandLine(ModelCatalog, PrintWriter, PrintWriter)}, for running {@code toRun}: when it names a
+     * command, only that one is built. Picocli builds a command's model by reflection over all its options and
+     * their types, which for all eight took ~60 ms of a one-shot predict's ~300 ms start-up; help, version and
+     * unknown commands still see them all.
+     */
+    static CommandLine commandLine(ModelCatalog catalog, PrintWriter out, PrintWriter err, String[] toRun) {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("train", () -> new TrainCommand(catalog));
+        commands.put("eval", () -> new EvalCommand(catalog));
+        commands.put("predict", () -> new PredictCommand(catalog));
+        commands.put("forward", () -> new ForwardCommand(catalog));
+        commands.put("convert", ConvertCommand::new);
+        commands.put("info", () -> new InfoCommand(catalog));
+        commands.put("bench", () -> new BenchCommand(catalog));
+        commands.put("report", () -> new ReportCommand(catalog));
+        String only = toRun.length > 0 && commands.containsKey(toRun[0]) ? toRun[0] : null;
         CommandLine cl = new CommandLine(new Main());
-        cl.addSubcommand("train", new TrainCommand(catalog));
-        cl.addSubcommand("eval", new EvalCommand(catalog));
-        cl.addSubcommand("predict", new PredictCommand(catalog));
-        cl.addSubcommand("forward", new ForwardCommand(catalog));
-        cl.addSubcommand("convert", new ConvertCommand());
-        cl.addSubcommand("info", new InfoCommand(catalog));
-        cl.addSubcommand("bench", new BenchCommand(catalog));
-        cl.addSubcommand("report", new ReportCommand(catalog));
+        commands.forEach((name, command) -> {
+            if (only == null || only.equals(name)) cl.addSubcommand(name, command.get());
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -51,6 +51,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads of the kernels (default: all cores).")
     private Integer threads;
 
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|vector|scalar", converter = KernelChoice.Converter.class,
+            description = "Kernels: auto (default) runs a few small images on the scalar kernels, which need no warm-up, and anything bigger on the Vector API's.")
+    private KernelChoice backend;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
     private List<Path> images;
 
@@ -64,10 +68,12 @@ final class PredictCommand implements Callable<Integer> {
         Checks.atLeast(spec, "--top-k", topK, 1);
         Checks.threads(spec, threads);
         for (Path p : images) Checks.existingFile("image", p);
+        backend.applyExplicit();
         RestoredModel restored = RestoredModel.load(catalog, modelArgs, checkpoint, dataset);
+        Preprocessing pre = restored.preprocessing();
+        backend.applyAuto(images.size(), restored.model().module().parameterCount(), (long) pre.size().height() * pre.size().width());
         int classes = restored.model().numClasses();
         if (topK > classes) throw new ParameterException(spec.commandLine(), "--top-k must be <= " + classes + " (the classes), got " + topK);
-        Preprocessing pre = restored.preprocessing();
         // The embedding API's predictor: the command line classifies exactly as an application would.
         Predictor predictor = Model.of(restored.model().name(), restored.model().module(), pre, restored.classNames()).predictor();
         PrintWriter out = spec.commandLine().getOut();
