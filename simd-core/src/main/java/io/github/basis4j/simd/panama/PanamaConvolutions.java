@@ -271,6 +271,15 @@ public final class PanamaConvolutions implements ConvKernels {
     }
 
     /**
+     * Whether the forward sliding tiles ({@link DirectConvKernels#forwardSlide3x8}) apply: three kernel
+     * columns, stride and dilation 1 along the width, so neighbouring output pixels of a row share input
+     * columns, and rows of at least one tile.
+     */
+    private static boolean forwardSlides(Conv2dGeometry g) {
+        return g.kw() == 3 && g.strideW() == 1 && g.dilationW() == 1 && g.ow() >= 8;
+    }
+
+    /**
      * Output pixels {@code [from, to)} (row-major over oh × ow) of one image whose (padded) input starts at
      * {@code base}. With {@code accumulate} each band is computed into a per-thread buffer and then added
      * into y, an O(output) pass against the O(output·taps) of the tiles. A non-null {@code wn} holds the
@@ -284,6 +293,7 @@ public final class PanamaConvolutions implements ConvKernels {
         int[] xb = ConvWorkspace.ints(BAND);
         float[] out = accumulate ? ConvWorkspace.floats(ConvWorkspace.BAND_OUTPUT, BAND * oc) : y;
         VectorMask<Float> all = F.maskAll(true);
+        boolean slide = forwardSlides(g);
         for (int band = from; band < to; band += BAND) {
             int cnt = Math.min(BAND, to - band);
             for (int k = 0; k < cnt; k++) {
@@ -322,6 +332,19 @@ public final class PanamaConvolutions implements ConvKernels {
                     VectorMask<Float> m = F.indexInRange(o, ocg);
                     int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
+                    if (slide && o + L <= ocg) {
+                        // Runs of eight pixels within one output row take the sliding tile.
+                        while (k + 8 <= cnt) {
+                            int q = (band + k) % ow;
+                            if (q + 8 <= ow) {
+                                DirectConvKernels.forwardSlide3x8(t, x, xb[k] + gx, w, wc, bias, bc, out, yc + k * oc, oc);
+                                k += 8;
+                            } else {
+                                DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc, bias, bc, out, yc + k * oc, m);
+                                k++;
+                            }
+                        }
+                    }
                     for (; k + 8 <= cnt; k += 8) {
                         DirectConvKernels.forward8x1(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
                                 xb[k + 4] + gx, xb[k + 5] + gx, xb[k + 6] + gx, xb[k + 7] + gx, w, wc, bias, bc,
