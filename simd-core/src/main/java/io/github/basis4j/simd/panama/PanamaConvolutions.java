@@ -53,6 +53,13 @@ public final class PanamaConvolutions implements ConvKernels {
     private static final int BAND = 48;
     /** Pixels per parallel chunk when a single image is split: four bands, enough to amortise a fork. */
     private static final int PIXEL_GRAIN = 4 * BAND;
+    /**
+     * Multiply-adds per parallel chunk when a single image's forward pixels are split: about 5 µs of work at
+     * 100 GMAC/s, well above the cost of handing a chunk to another thread.
+     */
+    private static final long CHUNK_MACS = 1L << 19;
+    /** Most chunks a single image's forward pixels are cut into. */
+    private static final int MAX_PIXEL_CHUNKS = 8;
     /** Weight floats of one direct tile (taps × two vectors) that still fit half a 1 MiB L2: 512 KiB. */
     private static final int DIRECT_MAX_WEIGHT_FLOATS = 128 * 1024;
     /** im2col floats per chunk (1 MiB): the columns of a chunk stay cache-sized and the workspace bounded. */
@@ -265,7 +272,7 @@ public final class PanamaConvolutions implements ConvKernels {
             }
             float[] s = src;
             int bs = base;
-            Parallel.forRange(pixels, PIXEL_GRAIN, (from, to) ->
+            Parallel.forRange(pixels, singleImageGrain(g), (from, to) ->
                     directPixels(g, t, rowStride, s, bs, from, to, w, wOff, wn, bias, biasOff, y, yOff, accumulate));
         }
     }
@@ -277,6 +284,20 @@ public final class PanamaConvolutions implements ConvKernels {
      */
     private static boolean forwardSlides(Conv2dGeometry g) {
         return g.kw() == 3 && g.strideW() == 1 && g.dilationW() == 1 && g.ow() >= 8;
+    }
+
+    /**
+     * Pixels per chunk of a single image's direct forward: the image cut into equal chunks of about
+     * {@link #CHUNK_MACS} (at most {@link #MAX_PIXEL_CHUNKS}), each a multiple of 8 pixels (one tile). A
+     * fixed {@link #PIXEL_GRAIN} left the 8×8 and 16×16 maps of a CIFAR ResNet in one or two unequal chunks,
+     * so a second thread idled. Geometry alone decides it, so the bits do not depend on the thread count.
+     */
+    private static int singleImageGrain(Conv2dGeometry g) {
+        int pixels = g.oh() * g.ow();
+        long macs = (long) pixels * g.kh() * g.kw() * g.icg() * g.oc();
+        int chunks = (int) Math.max(1, Math.min(MAX_PIXEL_CHUNKS, macs / CHUNK_MACS));
+        int grain = (pixels + chunks - 1) / chunks;
+        return (grain + 7) / 8 * 8;
     }
 
     /**

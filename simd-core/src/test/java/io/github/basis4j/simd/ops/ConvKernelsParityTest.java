@@ -165,6 +165,8 @@ class ConvKernelsParityTest {
                 ConvCase.of(1, 30, 30, 16, 16, 3, 1, 1, 1, 1),      // sliding weight gradient: row chunks
                 ConvCase.of(1, 32, 32, 16, 16, 3, 1, 1, 1, 1),      // sliding forward tiles, pixel chunks of one image
                 ConvCase.of(3, 16, 17, 3, 16, 3, 1, 1, 1, 1),       // sliding forward tiles and tails, image chunks
+                ConvCase.of(1, 8, 8, 64, 64, 3, 1, 1, 1, 1),        // one small image: 8-pixel chunks by work
+                ConvCase.of(1, 15, 13, 32, 40, 3, 1, 1, 1, 1),      // chunks that end mid-row and mid-band
                 ConvCase.of(1, 30, 30, 32, 2, 3, 1, 1, 1, 1),       // narrow tiles, pixel chunks of one image
                 ConvCase.of(5, 9, 9, 16, 1, 3, 1, 1, 1, 1),         // narrow tiles, image chunks
                 ConvCase.of(3, 9, 9, 16, 24, 3, 2, 1, 1, 2),        // stride 2: col2im backward
