@@ -1,5 +1,6 @@
 package io.github.basis4j.cli;
 
+import io.github.basis4j.models.dsfb.FusedCifarResNet;
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.data.Batch;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code basis4j eval}: a checkpoint's loss, top-1 and top-5 accuracy, per-class accuracy and confusion
- * matrix on a dataset split, the model in eval mode without a tape. The dataset, its directory and the
+ * matrix on a dataset split, the model in eval mode without a tape (a CIFAR ResNet fused, as the inference
+ * API runs it). The dataset, its directory and the
  * preprocessing default to those the checkpoint was trained with.
  *
  * <p>Output: {@code key<TAB>value} lines ({@code images}, {@code loss}, {@code top1}, {@code top5}), then
@@ -85,9 +87,11 @@ final class EvalCommand implements Callable<Integer> {
         ConfusionMatrix cm = new ConfusionMatrix(model.numClasses());
         double lossSum = 0;
         DataLoader loader = DataLoader.builder(set).setBatchSize(batchSize).optTransform(restored.preprocessing().transform()).build();
+        // A CIFAR ResNet runs fused (batch norms folded), as the inference API runs it.
+        FusedCifarResNet fused = FusedCifarResNet.tryFuse(model.module()).orElse(null);
         try (NoGrad ignored = NoGrad.enter(); DataLoader.Epoch batches = loader.epoch(0)) {
             for (Batch b : batches) {
-                Tensor logits = model.module().forward(Variable.constant(b.images())).value();
+                Tensor logits = fused != null ? fused.forward(b.images()) : model.module().forward(Variable.constant(b.images())).value();
                 cm.add(logits, b.labels());
                 lossSum += CrossEntropy.crossEntropy(Variable.constant(logits), b.labels()).value().get(0) * (double) b.size();
             }

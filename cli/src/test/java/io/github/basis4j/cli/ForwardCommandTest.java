@@ -2,6 +2,9 @@ package io.github.basis4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.basis4j.models.ModelOptions;
+import io.github.basis4j.models.Models;
+import io.github.basis4j.models.dsfb.FusedCifarResNet;
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.modules.Module;
@@ -49,6 +52,45 @@ class ForwardCommandTest {
         Tensor got = Safetensors.read(out).tensor("output");
         assertThat(got.shape()).isEqualTo(Shape.of(3, 10));
         assertThat(got.toArray()).containsExactly(expected.toArray());
+    }
+
+    /**
+     * A CIFAR ResNet runs fused: the output is the bits of {@link FusedCifarResNet} and within 1e-5 relative
+     * (plus 1e-5 of the image's largest logit) of the module, but not the module's own bits.
+     */
+    @Test
+    void aCifarResNetRunsFused() throws IOException {
+        Module m = Models.create("ResNet20", ModelOptions.builder().optSeed(3).build());
+        for (Map.Entry<String, Tensor> e : m.stateDict().entrySet()) {
+            if (e.getKey().endsWith("running_var")) e.getValue().copyFrom(Tensor.uniform(e.getValue().shape(), 0.5f, 2f, 21));
+            if (e.getKey().endsWith("running_mean")) e.getValue().copyFrom(Tensor.uniform(e.getValue().shape(), -0.5f, 0.5f, 22));
+        }
+        Path weights = dir.resolve("r20.safetensors"), in = dir.resolve("in.safetensors"), out = dir.resolve("out.safetensors");
+        Safetensors.write(weights, m.stateDict(), Map.of());
+        Tensor nchw = Tensor.uniform(Shape.of(2, 3, 32, 32), -1f, 1f, 23);
+        Safetensors.write(in, Map.of("input", nchw), Map.of());
+
+        Cli.Result r = Cli.run(StandardModels.catalog(), "forward", "--model", "ResNet20", "--weights", weights.toString(), "--input",
+                in.toString(), "--output", out.toString(), "--backend", "vector");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        float[] got = Safetensors.read(out).tensor("output").toArray();
+
+        m.eval();
+        Tensor x = nchw.nchwToNhwc();
+        assertThat(got).containsExactly(FusedCifarResNet.fuse(m).forward(x).toArray());
+        float[] unfused;
+        try (NoGrad ignored = NoGrad.enter()) {
+            unfused = m.forward(Variable.constant(x)).value().toArray();
+        }
+        assertThat(got).isNotEqualTo(unfused);
+        for (int i = 0; i < 2; i++) {
+            double scale = 0;
+            for (int j = 0; j < 10; j++) scale = Math.max(scale, Math.abs(unfused[i * 10 + j]));
+            for (int j = 0; j < 10; j++) {
+                assertThat((double) Math.abs(got[i * 10 + j] - unfused[i * 10 + j])).as("image %d logit %d", i, j)
+                        .isLessThanOrEqualTo(1e-5 * Math.abs(unfused[i * 10 + j]) + 1e-5 * scale);
+            }
+        }
     }
 
     @Test

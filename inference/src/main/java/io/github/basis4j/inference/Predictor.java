@@ -1,5 +1,6 @@
 package io.github.basis4j.inference;
 
+import io.github.basis4j.models.dsfb.FusedCifarResNet;
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.data.Image;
@@ -14,8 +15,8 @@ import java.util.List;
 /**
  * Runs a {@link Model}: images, preprocessed arrays or tensors in, top-k {@link Classification}s or raw
  * logits out. Safe to call from any number of threads at once: it holds no state of its own, the network's
- * weights are only read, each call works on its own activations, and inference mode ({@link NoGrad}) is a
- * per-thread setting. Results do not depend on how many threads call or on the kernel thread count.
+ * weights are only read, each call works on its own activations (a fused CIFAR ResNet lends each call its own
+ * set of buffers), and inference mode ({@link NoGrad}) is a per-thread setting. Results do not depend on how many threads call or on the kernel thread count.
  *
  * <p>Inputs: a {@link BufferedImage} of any size goes through {@link Model#preprocessing()} (resize, centre
  * crop, normalisation); a {@code float[]} is one already preprocessed image in PyTorch's NCHW layout,
@@ -146,8 +147,10 @@ public final class Predictor {
         return run(nhwc);
     }
 
-    /** One forward pass without a tape; the network is read, never written. */
+    /** One forward pass without a tape, through the fused network where the model has one; the network is read, never written. */
     private Tensor run(Tensor nhwc) {
+        FusedCifarResNet fused = model.fusedNetwork("Predictor");
+        if (fused != null) return fused.forward(nhwc);
         Module net = model.network("Predictor");
         try (NoGrad ignored = NoGrad.enter()) {
             return net.forward(Variable.constant(nhwc)).value();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.Models;
+import io.github.basis4j.models.dsfb.FusedCifarResNet;
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.data.ColorMode;
@@ -76,6 +77,36 @@ class PredictorTest {
         assertThat(model.preprocessing().mean()).containsExactly(ReferenceInputs.IMAGENET_MEAN);
         Tensor x = Tensor.uniform(Shape.of(2, SIDE, SIDE, 3), -1, 1, 11);
         assertThat(model.predictor().logits(x).toArray()).containsExactly(forward(reference, x));
+    }
+
+    /**
+     * A CIFAR ResNet predicts through its fused copy (batch norms folded): the bits of
+     * {@link FusedCifarResNet#forward}, and the unfused module's logits within 1e-5 relative (plus 1e-5 of the
+     * image's largest logit, for logits near zero).
+     */
+    @Test
+    void aCifarResNetRunsFusedAndAgreesWithTheModule() {
+        assertThat(model.isFused()).isTrue();
+        Tensor x = Tensor.uniform(Shape.of(3, SIDE, SIDE, 3), -1, 1, 12);
+        float[] got = model.predictor().logits(x).toArray();
+        assertThat(bits(got)).containsExactly(bits(FusedCifarResNet.fuse(reference).forward(x).toArray()));
+        float[] unfused;
+        try (NoGrad ignored = NoGrad.enter()) {
+            unfused = reference.forward(Variable.constant(x)).value().toArray();
+        }
+        boolean anyDiffers = false;
+        for (int i = 0; i < 3; i++) {
+            double scale = 0;
+            for (int j = 0; j < 10; j++) scale = Math.max(scale, Math.abs(unfused[i * 10 + j]));
+            for (int j = 0; j < 10; j++) {
+                float e = unfused[i * 10 + j], a = got[i * 10 + j];
+                anyDiffers |= e != a;
+                assertThat((double) Math.abs(a - e)).as("image %d logit %d: fused %s vs module %s", i, j, a, e)
+                        .isLessThanOrEqualTo(1e-5 * Math.abs(e) + 1e-5 * scale);
+            }
+        }
+        // Folding rounds differently: identical bits would mean the module ran, not the fused network.
+        assertThat(anyDiffers).isTrue();
     }
 
     @Test
@@ -203,6 +234,7 @@ class PredictorTest {
         Path small = dir.resolve("dfformer_fmnist.safetensors");
         Safetensors.write(small, net.stateDict(), Map.of());
         try (Model m = Model.load("dfformer_fmnist", small)) {
+            assertThat(m.isFused()).isFalse();
             assertThat(m.inputSize()).isEqualTo(new InputSize(28, 28, 1));
             assertThat(m.numClasses()).isEqualTo(10);
             assertThat(m.preprocessing()).isEqualTo(Model.referencePreprocessing("metaformer/dfformer_fmnist", m.inputSize()));
@@ -226,7 +258,10 @@ class PredictorTest {
         assertThatThrownBy(m::predictor).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
     }
 
+    /** What the predictor must give: the fused network's logits for a CIFAR ResNet, else the module's. */
     private static float[] forward(Module net, Tensor nhwc) {
+        var fused = FusedCifarResNet.tryFuse(net);
+        if (fused.isPresent()) return fused.get().forward(nhwc).toArray();
         try (NoGrad ignored = NoGrad.enter()) {
             return net.forward(Variable.constant(nhwc)).value().toArray();
         }

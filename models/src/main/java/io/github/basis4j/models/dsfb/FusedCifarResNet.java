@@ -15,8 +15,11 @@ import io.github.basis4j.simd.ops.PackedConv2dWeight;
 import io.github.basis4j.simd.ops.Padding;
 import io.github.basis4j.simd.ops.Pooling;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * An inference-only copy of a {@link CifarResNet} in eval mode, with every batch norm folded into the
@@ -42,13 +45,21 @@ import java.util.Map;
  * ({@link #layerPlans()}) takes the merged one only where it is strictly cheaper.
  *
  * <p>The folding arithmetic runs in double and rounds once to float. The fused network is a snapshot: later
- * changes to the model's weights or statistics do not reach it. Its forward methods are synchronised,
- * because they share the activation buffers.
+ * changes to the model's weights or statistics do not reach it. Its forward methods may be called from any
+ * number of threads at once: each call takes a set of activation buffers for its input shape from a pool
+ * of idle sets (or makes one) and gives it back when done; the pool keeps the most recently used sets
+ * while they hold at most {@link #IDLE_FLOATS} floats together, and always at least one, so a caller
+ * that repeats one shape allocates nothing after its first call.
  *
  * <p>Shapes: x {@code [n, h, w, inChannels]} (NHWC, any n, h, w ≥ 1) → logits {@code [n, numClasses]}.
  */
 public final class FusedCifarResNet {
     private static final String OP = "FusedCifarResNet";
+    /**
+     * Floats of idle activation buffers kept beyond the most recent set (64 MiB): enough for a few
+     * concurrent callers at small batches or one at batch 128 of 32×32 images (about 11 M floats).
+     */
+    public static final long IDLE_FLOATS = 16L << 20;
 
     /** How a fused layer computes its convolution. */
     public enum Kind {
@@ -147,7 +158,17 @@ public final class FusedCifarResNet {
 
     /** The activation buffers of one input shape, bound to each block's inputs and outputs. */
     private record Workspace(Shape input, Tensor stem, Tensor[] in, Tensor[] tmp, Tensor[] out, Tensor[] scratch1, Tensor[] scratch2,
-                             Tensor[] shortcut, Tensor pooled, Tensor logits) {
+                             Tensor[] shortcut, Tensor pooled, Tensor logits, long floats) {
+        /** Identity: the pool removes exactly the set it found, never another one that compares equal. */
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
 
     private final int inChannels;
@@ -157,7 +178,10 @@ public final class FusedCifarResNet {
     private final Tensor fcWeight;
     private final Tensor fcBias;
     private final List<LayerPlan> plans;
-    private Workspace workspace;
+    /** Idle buffer sets, most recently returned first. */
+    private final ConcurrentLinkedDeque<Workspace> idle = new ConcurrentLinkedDeque<>();
+    /** The pool's budget, {@link #IDLE_FLOATS}; tests shrink it to see sets dropped. */
+    volatile long idleFloats = IDLE_FLOATS;
 
     private FusedCifarResNet(int inChannels, int numClasses, Layer stem, List<Block> blocks, Tensor fcWeight, Tensor fcBias) {
         this.inChannels = inChannels;
@@ -174,6 +198,23 @@ public final class FusedCifarResNet {
             if (b.shortcutConv() != null) p.add(b.shortcutConv().plan());
         }
         this.plans = List.copyOf(p);
+    }
+
+    /**
+     * Fuses {@code model} when fusion applies: a {@link CifarResNet} with every module in eval mode and every
+     * batch norm tracking running statistics; otherwise empty, and the model runs as it is. For callers that
+     * take the fused path where they can (the inference API, the command line's eval, predict and forward).
+     *
+     * @throws IllegalArgumentException for a null model
+     */
+    public static Optional<FusedCifarResNet> tryFuse(Module model) {
+        if (model == null) throw new IllegalArgumentException(OP + ".tryFuse: model must not be null");
+        if (!(model instanceof CifarResNet)) return Optional.empty();
+        for (Module m : model.namedModules().values()) {
+            if (m.isTraining()) return Optional.empty();
+            if (m instanceof BatchNorm2d bn && (bn.runningMean() == null || bn.runningVar() == null)) return Optional.empty();
+        }
+        return Optional.of(fuse(model));
     }
 
     /**
@@ -390,14 +431,24 @@ public final class FusedCifarResNet {
         return logits;
     }
 
-    /** x {@code [n, h, w, inChannels]} → logits written into {@code logits [n, numClasses]}. */
-    public synchronized void forward(Tensor x, Tensor logits) {
+    /** x {@code [n, h, w, inChannels]} → logits written into {@code logits [n, numClasses]}. Safe to call concurrently. */
+    public void forward(Tensor x, Tensor logits) {
         checkInput(x);
         Shape want = Shape.of(x.dim(0), numClasses);
         if (logits == null || !logits.shape().equals(want)) {
             throw new IllegalArgumentException(OP + ": logits must be [n, numClasses] = " + want + ", got " + (logits == null ? "null" : logits.shape()));
         }
-        Workspace ws = workspaceFor(x.shape());
+        Workspace ws = acquire(x.shape());
+        try {
+            run(x, ws);
+            logits.copyFrom(ws.logits());
+        } finally {
+            release(ws);
+        }
+    }
+
+    /** The forward pass through the buffers of {@code ws}; the logits end in {@code ws.logits()}. */
+    private void run(Tensor x, Workspace ws) {
         stem.run(x, ws.stem(), null);
         Elementwise.relu(ws.stem(), ws.stem());
         for (int i = 0; i < blocks.size(); i++) {
@@ -422,7 +473,34 @@ public final class FusedCifarResNet {
         Pooling.globalMean(blocks.isEmpty() ? ws.stem() : ws.out()[blocks.size() - 1], ws.pooled());
         Gemm.gemm(false, true, 1f, ws.pooled(), fcWeight, 0f, ws.logits());
         if (fcBias != null) Elementwise.addChannel(ws.logits(), fcBias, ws.logits());
-        logits.copyFrom(ws.logits());
+    }
+
+    /** An idle buffer set for {@code input}, removed from the pool, or a new one. */
+    private Workspace acquire(Shape input) {
+        for (Iterator<Workspace> it = idle.iterator(); it.hasNext(); ) {
+            Workspace ws = it.next();
+            if (ws.input().equals(input) && idle.removeFirstOccurrence(ws)) return ws;
+        }
+        return newWorkspace(input);
+    }
+
+    /** Returns {@code ws} to the front of the pool, then drops the oldest sets beyond {@link #IDLE_FLOATS}. */
+    private void release(Workspace ws) {
+        idle.addFirst(ws);
+        long total = 0;
+        boolean first = true;
+        for (Iterator<Workspace> it = idle.iterator(); it.hasNext(); ) {
+            Workspace w = it.next();
+            total += w.floats();
+            // Another caller may have taken it meanwhile; then there is nothing to drop.
+            if (!first && total > idleFloats) idle.removeFirstOccurrence(w);
+            first = false;
+        }
+    }
+
+    /** Sets of activation buffers in the pool now (for tests). */
+    int idleWorkspaces() {
+        return idle.size();
     }
 
     private void checkInput(Tensor x) {
@@ -433,14 +511,14 @@ public final class FusedCifarResNet {
     }
 
     /**
-     * The buffers for inputs of shape {@code input}, reused while the shape stays. Each stage has three maps
+     * A new set of buffers for inputs of shape {@code input}. Each stage has three maps
      * of its shape: {@code tmp} (after the first convolution) and two that take turns as block input and
      * output; every split layer's basis responses share one array, since only one layer runs at a time.
      */
-    private Workspace workspaceFor(Shape input) {
-        if (workspace != null && workspace.input().equals(input)) return workspace;
+    private Workspace newWorkspace(Shape input) {
         int nb = blocks.size();
         Tensor[] in = new Tensor[nb], tmp = new Tensor[nb], out = new Tensor[nb], sc = new Tensor[nb];
+        long floats = 0;
         Shape[] s1 = new Shape[nb], s2 = new Shape[nb];
         Tensor stemOut = Tensor.zeros(stem.outputShape(input));
         Tensor cur = stemOut, t0 = null, t1 = null, t2 = null;
@@ -453,6 +531,7 @@ public final class FusedCifarResNet {
                 t0 = Tensor.zeros(outShape);
                 t1 = Tensor.zeros(outShape);
                 t2 = Tensor.zeros(outShape);
+                floats += 3 * outShape.size();
             }
             in[i] = cur;
             tmp[i] = t0;
@@ -460,7 +539,10 @@ public final class FusedCifarResNet {
             s1[i] = b.conv1().scratchShape(cur.shape());
             s2[i] = b.conv2().scratchShape(mid);
             for (Shape s : new Shape[] {s1[i], s2[i]}) if (s != null) scratchSize = Math.max(scratchSize, s.size());
-            if (b.shortcut() != ShortcutKind.IDENTITY) sc[i] = Tensor.zeros(outShape);
+            if (b.shortcut() != ShortcutKind.IDENTITY) {
+                sc[i] = Tensor.zeros(outShape);
+                floats += outShape.size();
+            }
             cur = out[i];
         }
         float[] scratch = new float[Math.toIntExact(scratchSize)];
@@ -470,7 +552,7 @@ public final class FusedCifarResNet {
             if (s2[i] != null) scratch2[i] = Tensor.wrap(scratch, s2[i]);
         }
         Tensor pooled = Tensor.zeros(input.dim(0), cur.dim(3));
-        workspace = new Workspace(input, stemOut, in, tmp, out, scratch1, scratch2, sc, pooled, Tensor.zeros(input.dim(0), numClasses));
-        return workspace;
+        floats += stemOut.size() + scratchSize + pooled.size() + (long) input.dim(0) * numClasses;
+        return new Workspace(input, stemOut, in, tmp, out, scratch1, scratch2, sc, pooled, Tensor.zeros(input.dim(0), numClasses), floats);
     }
 }

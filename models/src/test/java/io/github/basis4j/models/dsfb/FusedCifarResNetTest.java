@@ -14,8 +14,12 @@ import io.github.basis4j.nn.modules.Sequential;
 import io.github.basis4j.simd.Parallel;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.testing.Numerics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -179,6 +183,48 @@ class FusedCifarResNetTest {
         } finally {
             Parallel.setThreads(saved);
         }
+    }
+
+    @Test
+    void concurrentCallsGiveTheBitsOfSequentialOnesAndThePoolStaysBounded() throws Exception {
+        FusedCifarResNet f = FusedCifarResNet.fuse(randomiseNormsAndEval(Cifar10ResNets.ResNet20(), 61));
+        int threads = 6;
+        List<Tensor> inputs = new ArrayList<>();
+        List<float[]> sequential = new ArrayList<>();
+        for (int i = 0; i < 2 * threads; i++) {
+            // Two shapes interleaved, so that callers take and return sets of both.
+            inputs.add(input(1 + i % 2, 16, 16, 3, 70 + i));
+            sequential.add(f.forward(inputs.get(i)).toArray());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (Tensor x : inputs) results.add(pool.submit(() -> f.forward(x).toArray()));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                Numerics.assertBitIdentical("concurrent call " + i, sequential.get(i % inputs.size()), results.get(i).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // These sets are small: all that were made may stay, at most one per caller and shape.
+        assertThat(f.idleWorkspaces()).isBetween(1, 2 * threads);
+        // Past the idle budget only the most recent set stays, and it is the one the next call of its shape reuses.
+        f.idleFloats = 1;
+        Tensor last = inputs.get(0);
+        Numerics.assertBitIdentical("after the budget shrank", sequential.get(0), f.forward(last).toArray());
+        assertThat(f.idleWorkspaces()).isEqualTo(1);
+    }
+
+    @Test
+    void tryFuseFusesWhereFusionAppliesOnly() {
+        CifarResNet m = Cifar10ResNets.ResNet20();
+        assertThat(FusedCifarResNet.tryFuse(m)).isEmpty();
+        m.eval();
+        assertThat(FusedCifarResNet.tryFuse(m)).isPresent();
+        assertThat(FusedCifarResNet.tryFuse(new Sequential().eval())).isEmpty();
+        assertThatThrownBy(() -> FusedCifarResNet.tryFuse(null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be null");
     }
 
     @Test

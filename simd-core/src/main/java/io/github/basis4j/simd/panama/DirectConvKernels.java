@@ -196,6 +196,75 @@ final class DirectConvKernels {
         store1(a7, y, yOff + 7 * ldy, m);
     }
 
+    /**
+     * Eight consecutive output pixels of one row × one full vector of channels of a stride-1 convolution with three kernel columns one input pixel ({@code t.colStep()}) apart; the
+     * first pixel's top-left tap is at {@code x0}. Pixel q meets input column q + j at kernel column j, so
+     * each broadcast input value feeds up to three accumulators (the three columns' weight vectors stay in
+     * registers): per kernel row and input channel, 3 weight loads and 10 broadcasts feed 24 FMAs, against 9
+     * loads per 8 FMAs in {@link #forward8x1}, whose loads rather than its FMAs bound a 16-channel layer.
+     * The sums run over (i, ci, j): the same bits for any thread count, other rounding than the 8 × 1 tile.
+     * Unmasked: with masked loads the method outgrew what C2 inlines, and its vectors were boxed.
+     */
+    static void forwardSlide3x8(Taps t, float[] x, int x0, float[] w, int wOff, float[] bias, int bOff,
+                                float[] y, int yOff, int ldy) {
+        assert t.kw() == 3;
+        FloatVector b0 = FloatVector.fromArray(F, bias, bOff);
+        FloatVector a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0;
+        int icg = t.icg(), ldw = t.ldw(), cs = t.colStep(), tapStride = icg * ldw;
+        for (int i = 0; i < t.kh(); i++) {
+            int wk = wOff + 3 * i * tapStride;
+            int e = x0 + i * t.rowStep();
+            for (int ci = 0; ci < icg; ci++, wk += ldw, e++) {
+                FloatVector w0 = FloatVector.fromArray(F, w, wk);
+                FloatVector w1 = FloatVector.fromArray(F, w, wk + tapStride);
+                FloatVector w2 = FloatVector.fromArray(F, w, wk + 2 * tapStride);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[e]);
+                a0 = v.fma(w0, a0);
+                v = FloatVector.broadcast(F, x[e + cs]);
+                a1 = v.fma(w0, a1);
+                a0 = v.fma(w1, a0);
+                v = FloatVector.broadcast(F, x[e + 2 * cs]);
+                a2 = v.fma(w0, a2);
+                a1 = v.fma(w1, a1);
+                a0 = v.fma(w2, a0);
+                v = FloatVector.broadcast(F, x[e + 3 * cs]);
+                a3 = v.fma(w0, a3);
+                a2 = v.fma(w1, a2);
+                a1 = v.fma(w2, a1);
+                v = FloatVector.broadcast(F, x[e + 4 * cs]);
+                a4 = v.fma(w0, a4);
+                a3 = v.fma(w1, a3);
+                a2 = v.fma(w2, a2);
+                v = FloatVector.broadcast(F, x[e + 5 * cs]);
+                a5 = v.fma(w0, a5);
+                a4 = v.fma(w1, a4);
+                a3 = v.fma(w2, a3);
+                v = FloatVector.broadcast(F, x[e + 6 * cs]);
+                a6 = v.fma(w0, a6);
+                a5 = v.fma(w1, a5);
+                a4 = v.fma(w2, a4);
+                v = FloatVector.broadcast(F, x[e + 7 * cs]);
+                a7 = v.fma(w0, a7);
+                a6 = v.fma(w1, a6);
+                a5 = v.fma(w2, a5);
+                v = FloatVector.broadcast(F, x[e + 8 * cs]);
+                a7 = v.fma(w1, a7);
+                a6 = v.fma(w2, a6);
+                v = FloatVector.broadcast(F, x[e + 9 * cs]);
+                a7 = v.fma(w2, a7);
+            }
+        }
+        a0.intoArray(y, yOff);
+        a1.intoArray(y, yOff + ldy);
+        a2.intoArray(y, yOff + 2 * ldy);
+        a3.intoArray(y, yOff + 3 * ldy);
+        a4.intoArray(y, yOff + 4 * ldy);
+        a5.intoArray(y, yOff + 5 * ldy);
+        a6.intoArray(y, yOff + 6 * ldy);
+        a7.intoArray(y, yOff + 7 * ldy);
+    }
+
     /** One output pixel × one vector of channels ({@code m} selects the live lanes): the tails. */
     static void forward1x1(Taps t, float[] x, int x0, float[] w, int wOff, float[] bias, int bOff,
                            float[] y, int yOff, VectorMask<Float> m) {

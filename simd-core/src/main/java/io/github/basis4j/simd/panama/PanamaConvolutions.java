@@ -53,6 +53,13 @@ public final class PanamaConvolutions implements ConvKernels {
     private static final int BAND = 48;
     /** Pixels per parallel chunk when a single image is split: four bands, enough to amortise a fork. */
     private static final int PIXEL_GRAIN = 4 * BAND;
+    /**
+     * Multiply-adds per parallel chunk when a single image's forward pixels are split: about 5 µs of work at
+     * 100 GMAC/s, well above the cost of handing a chunk to another thread.
+     */
+    private static final long CHUNK_MACS = 1L << 19;
+    /** Most chunks a single image's forward pixels are cut into. */
+    private static final int MAX_PIXEL_CHUNKS = 8;
     /** Weight floats of one direct tile (taps × two vectors) that still fit half a 1 MiB L2: 512 KiB. */
     private static final int DIRECT_MAX_WEIGHT_FLOATS = 128 * 1024;
     /** im2col floats per chunk (1 MiB): the columns of a chunk stay cache-sized and the workspace bounded. */
@@ -265,9 +272,32 @@ public final class PanamaConvolutions implements ConvKernels {
             }
             float[] s = src;
             int bs = base;
-            Parallel.forRange(pixels, PIXEL_GRAIN, (from, to) ->
+            Parallel.forRange(pixels, singleImageGrain(g), (from, to) ->
                     directPixels(g, t, rowStride, s, bs, from, to, w, wOff, wn, bias, biasOff, y, yOff, accumulate));
         }
+    }
+
+    /**
+     * Whether the forward sliding tiles ({@link DirectConvKernels#forwardSlide3x8}) apply: three kernel
+     * columns, stride and dilation 1 along the width, so neighbouring output pixels of a row share input
+     * columns, and rows of at least one tile.
+     */
+    private static boolean forwardSlides(Conv2dGeometry g) {
+        return g.kw() == 3 && g.strideW() == 1 && g.dilationW() == 1 && g.ow() >= 8;
+    }
+
+    /**
+     * Pixels per chunk of a single image's direct forward: the image cut into equal chunks of about
+     * {@link #CHUNK_MACS} (at most {@link #MAX_PIXEL_CHUNKS}), each a multiple of 8 pixels (one tile). A
+     * fixed {@link #PIXEL_GRAIN} left the 8×8 and 16×16 maps of a CIFAR ResNet in one or two unequal chunks,
+     * so a second thread idled. Geometry alone decides it, so the bits do not depend on the thread count.
+     */
+    private static int singleImageGrain(Conv2dGeometry g) {
+        int pixels = g.oh() * g.ow();
+        long macs = (long) pixels * g.kh() * g.kw() * g.icg() * g.oc();
+        int chunks = (int) Math.max(1, Math.min(MAX_PIXEL_CHUNKS, macs / CHUNK_MACS));
+        int grain = (pixels + chunks - 1) / chunks;
+        return (grain + 7) / 8 * 8;
     }
 
     /**
@@ -284,6 +314,7 @@ public final class PanamaConvolutions implements ConvKernels {
         int[] xb = ConvWorkspace.ints(BAND);
         float[] out = accumulate ? ConvWorkspace.floats(ConvWorkspace.BAND_OUTPUT, BAND * oc) : y;
         VectorMask<Float> all = F.maskAll(true);
+        boolean slide = forwardSlides(g);
         for (int band = from; band < to; band += BAND) {
             int cnt = Math.min(BAND, to - band);
             for (int k = 0; k < cnt; k++) {
@@ -322,6 +353,19 @@ public final class PanamaConvolutions implements ConvKernels {
                     VectorMask<Float> m = F.indexInRange(o, ocg);
                     int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
+                    if (slide && o + L <= ocg) {
+                        // Runs of eight pixels within one output row take the sliding tile.
+                        while (k + 8 <= cnt) {
+                            int q = (band + k) % ow;
+                            if (q + 8 <= ow) {
+                                DirectConvKernels.forwardSlide3x8(t, x, xb[k] + gx, w, wc, bias, bc, out, yc + k * oc, oc);
+                                k += 8;
+                            } else {
+                                DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc, bias, bc, out, yc + k * oc, m);
+                                k++;
+                            }
+                        }
+                    }
                     for (; k + 8 <= cnt; k += 8) {
                         DirectConvKernels.forward8x1(t, x, xb[k] + gx, xb[k + 1] + gx, xb[k + 2] + gx, xb[k + 3] + gx,
                                 xb[k + 4] + gx, xb[k + 5] + gx, xb[k + 6] + gx, xb[k + 7] + gx, w, wc, bias, bc,

@@ -106,6 +106,18 @@ class ConvKernelsParityTest {
         cases.add(ConvCase.of(2, 9, 9, 40, 2, 3, 2, 1, 1, 1));
         cases.add(ConvCase.of(1, 7, 9, 34, 2, 3, 1, 1, 1, 2));
         cases.add(ConvCase.of(1, 13, 13, 24, 1, 5, 1, 4, 2, 1));
+        // Sliding forward tiles (three columns, stride 1 along the width): widths that fit no, one or several
+        // eight-pixel runs with tails, runs broken by the 48-pixel bands, 3 input channels (the CIFAR stem),
+        // output channels of one full vector, a full vector and a masked tail (17, 33), two groups of 16,
+        // stride 2 down the height only, a 5-row kernel, and no padding.
+        for (int w : new int[] {7, 8, 9, 15, 16, 17, 31, 33}) cases.add(ConvCase.of(1, 5, w, 16, 16, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(2, 32, 32, 3, 16, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(1, 10, 27, 16, 17, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(1, 9, 19, 20, 33, 3, 1, 1, 1, 1));
+        cases.add(ConvCase.of(2, 6, 20, 32, 32, 3, 1, 1, 1, 2));
+        cases.add(new ConvCase(1, 13, 18, 16, 16, 3, 3, 2, 1, 1, 1, 1, 1, 1));
+        cases.add(new ConvCase(1, 11, 17, 8, 16, 5, 3, 1, 1, 2, 1, 1, 1, 1));
+        cases.add(ConvCase.of(1, 12, 12, 16, 16, 3, 1, 0, 1, 1));
         return cases;
     }
 
@@ -151,6 +163,10 @@ class ConvKernelsParityTest {
                 ConvCase.of(1, 20, 20, 12, 40, 3, 1, 1, 1, 1),      // single image: pixel chunks, partials per chunk
                 ConvCase.of(5, 9, 9, 16, 16, 3, 1, 1, 1, 1),        // image chunks
                 ConvCase.of(1, 30, 30, 16, 16, 3, 1, 1, 1, 1),      // sliding weight gradient: row chunks
+                ConvCase.of(1, 32, 32, 16, 16, 3, 1, 1, 1, 1),      // sliding forward tiles, pixel chunks of one image
+                ConvCase.of(3, 16, 17, 3, 16, 3, 1, 1, 1, 1),       // sliding forward tiles and tails, image chunks
+                ConvCase.of(1, 8, 8, 64, 64, 3, 1, 1, 1, 1),        // one small image: 8-pixel chunks by work
+                ConvCase.of(1, 15, 13, 32, 40, 3, 1, 1, 1, 1),      // chunks that end mid-row and mid-band
                 ConvCase.of(1, 30, 30, 32, 2, 3, 1, 1, 1, 1),       // narrow tiles, pixel chunks of one image
                 ConvCase.of(5, 9, 9, 16, 1, 3, 1, 1, 1, 1),         // narrow tiles, image chunks
                 ConvCase.of(3, 9, 9, 16, 24, 3, 2, 1, 1, 2),        // stride 2: col2im backward
