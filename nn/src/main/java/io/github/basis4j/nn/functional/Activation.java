@@ -24,8 +24,7 @@ public final class Activation {
 
     /** {@code torch.relu}: {@code y = max(x, 0)}; the gradient at 0 is 0, as PyTorch's. */
     public static Variable relu(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor xv = Arith.value("relu", "x", x);
             Tensor y = Elementwise.relu(xv);
             return Graph.record(y, new Node(x) {
@@ -42,15 +41,12 @@ public final class Activation {
                     Elementwise.reluBackward(xv, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code torch.nn.functional.gelu(x)} (exact, erf-based, PyTorch's default): {@code y = x·Φ(x)}. */
     public static Variable gelu(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor xv = Arith.value("gelu", "x", x);
             Tensor y = Elementwise.gelu(xv);
             return Graph.record(y, new Node(x) {
@@ -61,8 +57,6 @@ public final class Activation {
                     Elementwise.geluBackward(xv, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -72,8 +66,7 @@ public final class Activation {
      * {@code db = Σ dy}.
      */
     public static Variable starRelu(Variable x, Variable scale, Variable bias) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             String op = "starRelu";
             Tensor xv = Arith.value(op, "x", x), s = Arith.value(op, "scale", scale), b = Arith.value(op, "bias", bias);
             Tensor y = Elementwise.starRelu(xv, s, b);
@@ -86,8 +79,6 @@ public final class Activation {
                             needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -119,8 +110,7 @@ public final class Activation {
 
     /** MetaFormer's SquaredReLU (So et al., Primer): {@code y = relu(x)²}. */
     public static Variable squaredRelu(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor xv = Arith.value("squaredRelu", "x", x);
             Tensor y = Elementwise.squaredRelu(xv);
             return Graph.record(y, new Node(x) {
@@ -131,15 +121,12 @@ public final class Activation {
                     Elementwise.squaredReluBackward(xv, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code torch.sigmoid}: {@code y = 1/(1 + e^(−x))}; backward uses y: {@code dx = dy·y·(1 − y)}. */
     public static Variable sigmoid(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor y = Elementwise.sigmoid(Arith.value("sigmoid", "x", x));
             return Graph.record(y, new Node(x) {
                 @Override public String name() { return "sigmoid"; }
@@ -149,15 +136,12 @@ public final class Activation {
                     Elementwise.sigmoidBackward(y, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code torch.tanh}; backward uses y: {@code dx = dy·(1 − y²)}. */
     public static Variable tanh(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor y = Elementwise.tanh(Arith.value("tanh", "x", x));
             return Graph.record(y, new Node(x) {
                 @Override public String name() { return "tanh"; }
@@ -167,8 +151,6 @@ public final class Activation {
                     Elementwise.tanhBackward(y, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -186,8 +168,7 @@ public final class Activation {
      * @return softmax of x along axis, x's shape
      */
     public static Variable softmax(Variable x, int axis) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             String op = "softmax";
             Tensor xv = value(op, "x", x);
             if (axis < 0 || axis >= xv.rank()) {
@@ -213,8 +194,6 @@ public final class Activation {
                     Elementwise.axpy(1f, dxl.permute(fromLast), gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

@@ -25,8 +25,7 @@ public final class Arith {
 
     /** {@code a + b} for two tensors of one shape (a residual sum); the gradient flows unchanged to both. */
     public static Variable add(Variable a, Variable b) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor y = Elementwise.add(value("add", "a", a), value("add", "b", b));
             return Graph.record(y, new Node(a, b) {
                 @Override public String name() { return "add"; }
@@ -39,15 +38,12 @@ public final class Arith {
                     if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code a · b} elementwise for two tensors of one shape: {@code da = dy·b}, {@code db = dy·a}. */
     public static Variable mul(Variable a, Variable b) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor av = value("mul", "a", a), bv = value("mul", "b", b);
             Tensor y = Elementwise.mul(av, bv);
             return Graph.record(y, new Node(a, b) {
@@ -58,8 +54,6 @@ public final class Arith {
                     Elementwise.mulBackward(av, bv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -68,8 +62,7 @@ public final class Arith {
      * of a channel-last map); {@code dx = dy}, {@code db = Σ_rows dy}.
      */
     public static Variable addChannels(Variable x, Variable b) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor y = Elementwise.addChannel(value("addChannels", "x", x), value("addChannels", "b", b));
             return Graph.record(y, new Node(x, b) {
                 @Override public String name() { return "addChannels"; }
@@ -79,8 +72,6 @@ public final class Arith {
                     Elementwise.addChannelBackward(g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -89,8 +80,7 @@ public final class Arith {
      * residual {@code Scale}); {@code dx = dy·s}, {@code ds = Σ_rows dy·x}.
      */
     public static Variable mulChannels(Variable x, Variable s) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor xv = value("mulChannels", "x", x), sv = value("mulChannels", "s", s);
             Tensor y = Elementwise.mulChannel(xv, sv);
             return Graph.record(y, new Node(x, s) {
@@ -101,15 +91,12 @@ public final class Arith {
                     Elementwise.mulChannelBackward(xv, sv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code alpha · x} for a constant alpha; {@code dx = alpha·dy}. */
     public static Variable scale(Variable x, float alpha) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             if (!Float.isFinite(alpha)) throw new IllegalArgumentException("scale: alpha must be finite, got " + alpha);
             Tensor y = Elementwise.scale(value("scale", "x", x), alpha);
             return Graph.record(y, new Node(x) {
@@ -120,8 +107,6 @@ public final class Arith {
                     Elementwise.axpy(alpha, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
