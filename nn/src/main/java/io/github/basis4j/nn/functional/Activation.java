@@ -8,6 +8,7 @@ import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
 import io.github.basis4j.simd.ops.Reductions;
+import java.util.function.UnaryOperator;
 
 /**
  * Activation functions recorded for autograd: ReLU, exact GELU, StarReLU, softshrink, SquaredReLU, sigmoid,
@@ -46,18 +47,7 @@ public final class Activation {
 
     /** {@code torch.nn.functional.gelu(x)} (exact, erf-based, PyTorch's default): {@code y = x·Φ(x)}. */
     public static Variable gelu(Variable x) {
-        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
-            Tensor xv = Arith.value("gelu", "x", x);
-            Tensor y = Elementwise.gelu(xv);
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "gelu"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.geluBackward(xv, g, gradOf(0));
-                }
-            });
-        }
+        return pointwise("gelu", x, Elementwise::gelu, Saved.INPUT, Elementwise::geluBackward);
     }
 
     /**
@@ -110,48 +100,17 @@ public final class Activation {
 
     /** MetaFormer's SquaredReLU (So et al., Primer): {@code y = relu(x)²}. */
     public static Variable squaredRelu(Variable x) {
-        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
-            Tensor xv = Arith.value("squaredRelu", "x", x);
-            Tensor y = Elementwise.squaredRelu(xv);
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "squaredRelu"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.squaredReluBackward(xv, g, gradOf(0));
-                }
-            });
-        }
+        return pointwise("squaredRelu", x, Elementwise::squaredRelu, Saved.INPUT, Elementwise::squaredReluBackward);
     }
 
     /** {@code torch.sigmoid}: {@code y = 1/(1 + e^(−x))}; backward uses y: {@code dx = dy·y·(1 − y)}. */
     public static Variable sigmoid(Variable x) {
-        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
-            Tensor y = Elementwise.sigmoid(Arith.value("sigmoid", "x", x));
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "sigmoid"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.sigmoidBackward(y, g, gradOf(0));
-                }
-            });
-        }
+        return pointwise("sigmoid", x, Elementwise::sigmoid, Saved.OUTPUT, Elementwise::sigmoidBackward);
     }
 
     /** {@code torch.tanh}; backward uses y: {@code dx = dy·(1 − y²)}. */
     public static Variable tanh(Variable x) {
-        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
-            Tensor y = Elementwise.tanh(Arith.value("tanh", "x", x));
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "tanh"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.tanhBackward(y, g, gradOf(0));
-                }
-            });
-        }
+        return pointwise("tanh", x, Elementwise::tanh, Saved.OUTPUT, Elementwise::tanhBackward);
     }
 
     /**
@@ -192,6 +151,38 @@ public final class Activation {
                     Tensor dxl = Tensor.zeros(yl.shape());
                     Reductions.softmaxBackward(yl, g.permute(toLast), dxl);
                     Elementwise.axpy(1f, dxl.permute(fromLast), gradOf(0));
+                }
+            });
+        }
+    }
+
+    /** Which tensor a pointwise activation's backward reads: its input x or its output y. */
+    private enum Saved {
+        INPUT, OUTPUT
+    }
+
+    /** A pointwise backward kernel: adds the input gradient for dy into dx, from the saved x or y. */
+    private interface PointwiseBackward {
+        void addInto(Tensor saved, Tensor dy, Tensor dx);
+    }
+
+    /**
+     * A pointwise activation without parameters: {@code y = forwardKernel(x)}, whose backward adds
+     * {@code backwardKernel(saved, dy)} into x's gradient. The kernels are references to static methods, so
+     * passing them allocates nothing.
+     */
+    private static Variable pointwise(String op, Variable x, UnaryOperator<Tensor> forwardKernel, Saved saved,
+                                      PointwiseBackward backwardKernel) {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
+            Tensor xv = Arith.value(op, "x", x);
+            Tensor y = forwardKernel.apply(xv);
+            Tensor kept = saved == Saved.INPUT ? xv : y;
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return op; }
+
+                @Override
+                protected void backward(Tensor g) {
+                    backwardKernel.addInto(kept, g, gradOf(0));
                 }
             });
         }
