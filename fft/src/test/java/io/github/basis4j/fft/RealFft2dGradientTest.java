@@ -22,56 +22,16 @@ class RealFft2dGradientTest {
 
     @Test
     void rfft2BackwardIsTheGradientOfRfft2() {
-        for (int[] p : PLANES) {
-            for (Norm norm : Norm.values()) {
-                int n = 2, h = p[0], w = p[1], c = 3, wc = w / 2 + 1;
-                long points = (long) h * w;
-                int complexSize = 2 * n * h * wc * c, realSize = n * h * w * c;
-                float[] g = Numerics.randomFloats(complexSize, 11 * h + w);
-                double[] x = Numerics.toDouble(Numerics.randomFloats(realSize, 5 * h + w));
-                double scale = norm.forwardScale(points);
-                double[] numeric = Numerics.numericGradient(v -> {
-                    double[] y = NaiveFft2d.rfft2(v, n, h, w, c, scale);
-                    double loss = 0;
-                    for (int i = 0; i < y.length; i++) loss += g[i] * y[i];
-                    return loss;
-                }, x, STEP);
-
-                float[] base = Numerics.randomFloats(realSize, 99);
-                float[] grad = base.clone();
-                RealFft2d.rfft2Backward(kernels, g, 0, grad, 0, n, h, w, c, norm);
-                double[] expected = new double[realSize];
-                for (int i = 0; i < realSize; i++) expected[i] = base[i] + numeric[i];
-                FftAssertions.assertClose("rfft2Backward " + h + "×" + w + " " + norm + " (accumulated)", expected, grad, 0, points);
-            }
-        }
+        assertBackwardIsGradient("rfft2Backward", false,
+                (x, p, norm) -> NaiveFft2d.rfft2(x, p.n(), p.h(), p.w(), p.c(), norm.forwardScale(p.points())),
+                (g, grad, p, norm) -> RealFft2d.rfft2Backward(kernels, g, 0, grad, 0, p.n(), p.h(), p.w(), p.c(), norm), 5);
     }
 
     @Test
     void irfft2BackwardIsTheGradientOfIrfft2IncludingTheIgnoredImaginaryParts() {
-        for (int[] p : PLANES) {
-            for (Norm norm : Norm.values()) {
-                int n = 2, h = p[0], w = p[1], c = 3, wc = w / 2 + 1;
-                long points = (long) h * w;
-                int complexSize = 2 * n * h * wc * c, realSize = n * h * w * c;
-                float[] g = Numerics.randomFloats(realSize, 13 * h + w);
-                double[] spec = Numerics.toDouble(Numerics.randomFloats(complexSize, 3 * h + w));
-                double scale = norm.inverseScale(points);
-                double[] numeric = Numerics.numericGradient(v -> {
-                    double[] y = NaiveFft2d.irfft2(v, n, h, w, c, scale);
-                    double loss = 0;
-                    for (int i = 0; i < y.length; i++) loss += g[i] * y[i];
-                    return loss;
-                }, spec, STEP);
-
-                float[] base = Numerics.randomFloats(complexSize, 77);
-                float[] grad = base.clone();
-                RealFft2d.irfft2Backward(kernels, g, 0, grad, 0, n, h, w, c, norm);
-                double[] expected = new double[complexSize];
-                for (int i = 0; i < complexSize; i++) expected[i] = base[i] + numeric[i];
-                FftAssertions.assertClose("irfft2Backward " + h + "×" + w + " " + norm + " (accumulated)", expected, grad, 0, points);
-            }
-        }
+        assertBackwardIsGradient("irfft2Backward", true,
+                (spec, p, norm) -> NaiveFft2d.irfft2(spec, p.n(), p.h(), p.w(), p.c(), norm.inverseScale(p.points())),
+                (g, grad, p, norm) -> RealFft2d.irfft2Backward(kernels, g, 0, grad, 0, p.n(), p.h(), p.w(), p.c(), norm), 3);
     }
 
     @Test
@@ -97,5 +57,59 @@ class RealFft2dGradientTest {
         RealFft2d.irfft2Backward(x.data(), 0, directSpec, 0, n, h, w, c, Norm.FORWARD);
         for (int i = 0; i < directSpec.length; i++) directSpec[i] += specBefore[i];
         Numerics.assertClose("irfft2Backward(Tensor) at an offset", directSpec, gradSpec.toArray(), 0, 1e-6);
+    }
+
+    /** n images of h×w with c channels: the sizes of the real maps and of their half spectra. */
+    private record Planes(int n, int h, int w, int c) {
+        int realSize() {
+            return n * h * w * c;
+        }
+
+        int complexSize() {
+            return 2 * n * h * (w / 2 + 1) * c;
+        }
+
+        long points() {
+            return (long) h * w;
+        }
+    }
+
+    /** A transform's double-precision reference, from its input to its output. */
+    private interface Reference {
+        double[] apply(double[] in, Planes p, Norm norm);
+    }
+
+    /** A backward kernel: adds into {@code gradIn} the input gradient for the output gradient {@code gradOut}. */
+    private interface Backward {
+        void addInto(float[] gradOut, float[] gradIn, Planes p, Norm norm);
+    }
+
+    /**
+     * For every plane and norm, with L(v) = Σ g·reference(v) for a random g: {@code backward} adds ∂L/∂v, from
+     * central differences of the reference, onto a non-zero starting gradient. The input is the half spectrum when
+     * {@code spectrumIn}, the real map otherwise; {@code seed} varies the random data between transforms.
+     */
+    private static void assertBackwardIsGradient(String op, boolean spectrumIn, Reference reference, Backward backward, int seed) {
+        for (int[] plane : PLANES) {
+            for (Norm norm : Norm.values()) {
+                Planes p = new Planes(2, plane[0], plane[1], 3);
+                int inSize = spectrumIn ? p.complexSize() : p.realSize(), outSize = spectrumIn ? p.realSize() : p.complexSize();
+                float[] g = Numerics.randomFloats(outSize, 11L * p.h() + p.w() + 100L * seed);
+                double[] v = Numerics.toDouble(Numerics.randomFloats(inSize, (long) seed * p.h() + p.w()));
+                double[] numeric = Numerics.numericGradient(u -> {
+                    double[] y = reference.apply(u, p, norm);
+                    double loss = 0;
+                    for (int i = 0; i < y.length; i++) loss += g[i] * y[i];
+                    return loss;
+                }, v, STEP);
+
+                float[] base = Numerics.randomFloats(inSize, 99 + seed);
+                float[] grad = base.clone();
+                backward.addInto(g, grad, p, norm);
+                double[] expected = new double[inSize];
+                for (int i = 0; i < inSize; i++) expected[i] = base[i] + numeric[i];
+                FftAssertions.assertClose(op + " " + p.h() + "×" + p.w() + " " + norm + " (accumulated)", expected, grad, 0, p.points());
+            }
+        }
     }
 }

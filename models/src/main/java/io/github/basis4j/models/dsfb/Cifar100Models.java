@@ -49,7 +49,7 @@ public final class Cifar100Models {
     private static final int RESNEXT50_WIDTH = 4;
 
     /** In the order of {@code train_cifar100.py}'s {@code dic_model}. */
-    private static final ModelTable TABLE = new ModelTable(FAMILY, "Cifar100Models", DEFAULT_SHARED_RANK, DEFAULT_UNIQUE_RANK, DEFAULT_NUM_CLASSES,
+    private static final ModelTable TABLE = new ModelTable(FAMILY, "Cifar100Models", DEFAULT_SHARED_RANK, DEFAULT_UNIQUE_RANK, DEFAULT_NUM_CLASSES, false,
             List.of(
                     ModelTable.basicResNet("ResNet18", CIFAR, Sharing.NONE, BLOCKS_18, "CIFAR-100 ResNet-18 (four stages, 3×3 stem)"),
                     ModelTable.basicResNet("ResNet34", CIFAR, Sharing.NONE, BLOCKS_34, "CIFAR-100 ResNet-34"),
@@ -124,7 +124,7 @@ public final class Cifar100Models {
     }
 
     public static FourStageResNet ResNet34_SingleShared(int sharedRank, int uniqueRank) {
-        return (FourStageResNet) create("ResNet34_SingleShared", ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build());
+        return (FourStageResNet) create("ResNet34_SingleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static FourStageResNet ResNet34_NonShared(int uniqueRank) {
@@ -152,7 +152,7 @@ public final class Cifar100Models {
     }
 
     public static DenseNet DenseNet121_SingleShared(int sharedRank, int uniqueRank) {
-        return (DenseNet) create("DenseNet121_SingleShared", ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build());
+        return (DenseNet) create("DenseNet121_SingleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     /** The reference's {@code ResNext50_32x4d(c)}: c classes. */
@@ -166,7 +166,7 @@ public final class Cifar100Models {
     }
 
     public static ResNext ResNext50_32x4d_SingleShared(int sharedRank, int uniqueRank) {
-        return (ResNext) create("ResNext50_32x4d_SingleShared", ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build());
+        return (ResNext) create("ResNext50_32x4d_SingleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static MobileNetV2 MobileNetV2() {

@@ -3,7 +3,6 @@ package io.github.basis4j.models.dsfb;
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.models.ModelRegistry;
 import java.util.List;
-import java.util.OptionalInt;
 
 /**
  * Every CIFAR-10 model constructor of the DSFB reference ({@code ssregibility/Net_RL2},
@@ -27,40 +26,44 @@ public final class Cifar10ResNets {
     /** CIFAR-10's classes, the reference's {@code num_classes} default. */
     public static final int DEFAULT_NUM_CLASSES = 10;
     /** RGB input, the reference's stem {@code Conv2d(3, 16, …)}. */
-    public static final int DEFAULT_IN_CHANNELS = 3;
-
-    /** A reference constructor: its name, variant and blocks per stage. */
-    private record Spec(String name, Sharing sharing, int blocksPerStage, String description) {
-    }
+    public static final int DEFAULT_IN_CHANNELS = ModelTable.DEFAULT_IN_CHANNELS;
 
     /** In the order of {@code train_cifar10.py}'s {@code dic_model}. */
-    private static final List<Spec> SPECS = List.of(
-            new Spec("ResNet20", Sharing.NONE, 3, "CIFAR ResNet-20 (He et al. 2016)"),
-            new Spec("ResNet32", Sharing.NONE, 5, "CIFAR ResNet-32"),
-            new Spec("ResNet44", Sharing.NONE, 7, "CIFAR ResNet-44"),
-            new Spec("ResNet56", Sharing.NONE, 9, "CIFAR ResNet-56"),
-            new Spec("ResNet110", Sharing.NONE, 18, "CIFAR ResNet-110"),
-            new Spec("ResNet1202", Sharing.NONE, 200, "CIFAR ResNet-1202"),
-            new Spec("ResNet56_DoubleShared", Sharing.DOUBLE_SHARED, 9, "ResNet-56, two shared bases per stage plus unique bases (DSFB)"),
-            new Spec("ResNet32_DoubleShared", Sharing.DOUBLE_SHARED, 5, "ResNet-32, two shared bases per stage plus unique bases (DSFB)"),
-            new Spec("ResNet56_SingleShared", Sharing.SINGLE_SHARED, 9, "ResNet-56, one shared basis per stage plus unique bases"),
-            new Spec("ResNet32_SingleShared", Sharing.SINGLE_SHARED, 5, "ResNet-32, one shared basis per stage plus unique bases"),
-            new Spec("ResNet56_SharedOnly", Sharing.SHARED_ONLY, 9, "ResNet-56, two shared bases per stage, no unique bases"),
-            new Spec("ResNet32_SharedOnly", Sharing.SHARED_ONLY, 5, "ResNet-32, two shared bases per stage, no unique bases"),
-            new Spec("ResNet56_NonShared", Sharing.NON_SHARED, 9, "ResNet-56 with basis blocks of unique bases only"),
-            new Spec("ResNet32_NonShared", Sharing.NON_SHARED, 5, "ResNet-32 with basis blocks of unique bases only"));
+    private static final ModelTable TABLE = new ModelTable(FAMILY, "Cifar10ResNets", DEFAULT_SHARED_RANK, DEFAULT_UNIQUE_RANK, DEFAULT_NUM_CLASSES, true,
+            List.of(
+                    resNet("ResNet20", Sharing.NONE, 3, "CIFAR ResNet-20 (He et al. 2016)"),
+                    resNet("ResNet32", Sharing.NONE, 5, "CIFAR ResNet-32"),
+                    resNet("ResNet44", Sharing.NONE, 7, "CIFAR ResNet-44"),
+                    resNet("ResNet56", Sharing.NONE, 9, "CIFAR ResNet-56"),
+                    resNet("ResNet110", Sharing.NONE, 18, "CIFAR ResNet-110"),
+                    resNet("ResNet1202", Sharing.NONE, 200, "CIFAR ResNet-1202"),
+                    resNet("ResNet56_DoubleShared", Sharing.DOUBLE_SHARED, 9, "ResNet-56, two shared bases per stage plus unique bases (DSFB)"),
+                    resNet("ResNet32_DoubleShared", Sharing.DOUBLE_SHARED, 5, "ResNet-32, two shared bases per stage plus unique bases (DSFB)"),
+                    resNet("ResNet56_SingleShared", Sharing.SINGLE_SHARED, 9, "ResNet-56, one shared basis per stage plus unique bases"),
+                    resNet("ResNet32_SingleShared", Sharing.SINGLE_SHARED, 5, "ResNet-32, one shared basis per stage plus unique bases"),
+                    resNet("ResNet56_SharedOnly", Sharing.SHARED_ONLY, 9, "ResNet-56, two shared bases per stage, no unique bases"),
+                    resNet("ResNet32_SharedOnly", Sharing.SHARED_ONLY, 5, "ResNet-32, two shared bases per stage, no unique bases"),
+                    resNet("ResNet56_NonShared", Sharing.NON_SHARED, 9, "ResNet-56 with basis blocks of unique bases only"),
+                    resNet("ResNet32_NonShared", Sharing.NON_SHARED, 5, "ResNet-32 with basis blocks of unique bases only")));
+
+    /** A three-stage ResNet of {@code blocksPerStage} blocks per stage, built as {@code sharing} says. */
+    private static ModelTable.Spec resNet(String name, Sharing sharing, int blocksPerStage, String description) {
+        return new ModelTable.Spec(name, description, sharing.sharedBasesPerStage() > 0, sharing.hasUniqueBases(),
+                (shared, unique, classes, in, seed) -> CifarResNet.builder().setSharing(sharing).setNumBlocks(blocksPerStage, blocksPerStage, blocksPerStage)
+                        .optSharedRank(shared).optUniqueRank(unique).optNumClasses(classes).optInChannels(in).optSeed(seed).build());
+    }
 
     private Cifar10ResNets() {
     }
 
     /** Registers every model above under family {@value #FAMILY}. */
     public static void registerAll(ModelRegistry registry) {
-        for (Spec s : SPECS) registry.register(FAMILY, s.name(), s.description(), options -> build(s, options));
+        TABLE.registerAll(registry);
     }
 
     /** The reference names, in registration order. */
     public static List<String> names() {
-        return SPECS.stream().map(Spec::name).toList();
+        return TABLE.names();
     }
 
     /**
@@ -70,10 +73,7 @@ public final class Cifar10ResNets {
      * @throws IllegalArgumentException for another name, or a rank the model's constructor does not take
      */
     public static CifarResNet create(String name, ModelOptions options) {
-        for (Spec s : SPECS) {
-            if (s.name().equals(name)) return build(s, options == null ? ModelOptions.defaults() : options);
-        }
-        throw new IllegalArgumentException("Cifar10ResNets: unknown model '" + name + "'; known models: " + String.join(", ", names()));
+        return (CifarResNet) TABLE.create(name, options);
     }
 
     public static CifarResNet ResNet20() {
@@ -101,19 +101,19 @@ public final class Cifar10ResNets {
     }
 
     public static CifarResNet ResNet56_DoubleShared(int sharedRank, int uniqueRank) {
-        return create("ResNet56_DoubleShared", ranks(sharedRank, uniqueRank));
+        return create("ResNet56_DoubleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static CifarResNet ResNet32_DoubleShared(int sharedRank, int uniqueRank) {
-        return create("ResNet32_DoubleShared", ranks(sharedRank, uniqueRank));
+        return create("ResNet32_DoubleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static CifarResNet ResNet56_SingleShared(int sharedRank, int uniqueRank) {
-        return create("ResNet56_SingleShared", ranks(sharedRank, uniqueRank));
+        return create("ResNet56_SingleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static CifarResNet ResNet32_SingleShared(int sharedRank, int uniqueRank) {
-        return create("ResNet32_SingleShared", ranks(sharedRank, uniqueRank));
+        return create("ResNet32_SingleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static CifarResNet ResNet56_SharedOnly(int sharedRank) {
@@ -130,33 +130,5 @@ public final class Cifar10ResNets {
 
     public static CifarResNet ResNet32_NonShared(int uniqueRank) {
         return create("ResNet32_NonShared", ModelOptions.builder().optUniqueRank(uniqueRank).build());
-    }
-
-    private static ModelOptions ranks(int sharedRank, int uniqueRank) {
-        return ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build();
-    }
-
-    private static CifarResNet build(Spec s, ModelOptions o) {
-        if (o.imageHeight().isPresent()) {
-            throw new IllegalArgumentException("Cifar10ResNets: " + s.name() + " takes no image size (any size runs), got " + o);
-        }
-        int blocks = s.blocksPerStage();
-        CifarResNet.Builder b = CifarResNet.builder().setSharing(s.sharing()).setNumBlocks(blocks, blocks, blocks)
-                .optNumClasses(o.numClasses().orElse(DEFAULT_NUM_CLASSES))
-                .optInChannels(o.inChannels().orElse(DEFAULT_IN_CHANNELS))
-                .optSeed(o.seed().orElse(0L));
-        // The reference's rule for which ranks a constructor receives, with the train script's defaults.
-        b.optSharedRank(rank(s, "sharedRank", o.sharedRank(), s.sharing().sharedBasesPerStage() > 0, DEFAULT_SHARED_RANK));
-        b.optUniqueRank(rank(s, "uniqueRank", o.uniqueRank(), s.sharing().hasUniqueBases(), DEFAULT_UNIQUE_RANK));
-        return b.build();
-    }
-
-    private static int rank(Spec s, String what, OptionalInt given, boolean taken, int dflt) {
-        if (taken) return given.orElse(dflt);
-        if (given.isPresent()) {
-            throw new IllegalArgumentException("Cifar10ResNets: " + s.name() + " takes no " + what + " (the reference's constructor has no such argument), got "
-                    + given.getAsInt());
-        }
-        return 0;
     }
 }

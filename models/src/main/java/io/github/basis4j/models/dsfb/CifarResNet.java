@@ -11,7 +11,6 @@ import io.github.basis4j.nn.modules.Linear;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.modules.Sequential;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,11 +92,8 @@ public final class CifarResNet extends Module {
             // The stage's shared bases are registered on the model before its layer, as the reference does.
             List<Conv2d> shared = new ArrayList<>(2);
             int sharedStageRank = sharedRank * STAGE_RANK_FACTOR[s];
-            if (sharing.sharedBasesPerStage() == 1) {
-                shared.add(registerModule("shared_basis_" + id, new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));
-            } else if (sharing.sharedBasesPerStage() == 2) {
-                shared.add(registerModule("shared_basis_" + id + "_1", new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));
-                shared.add(registerModule("shared_basis_" + id + "_2", new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));
+            for (String name : sharing.sharedBasisNames(s + 1)) {
+                shared.add(registerModule(name, new Conv2d(planes, sharedStageRank, KERNEL, 1, 1, false, rng)));
             }
             Sequential layer = new Sequential(new BasicBlock(inPlanes, planes, s == 0 ? 1 : 2, b.shortcut, rng));
             List<BasisBlock> basisBlocks = new ArrayList<>();
@@ -134,10 +130,7 @@ public final class CifarResNet extends Module {
     /** x {@code [n, h, w, inChannels]} → logits {@code [n, numClasses]}. */
     @Override
     public Variable forward(Variable x) {
-        if (x == null || x.shape().rank() != 4 || x.shape().dim(3) != inChannels) {
-            throw new IllegalArgumentException("CifarResNet: x must be [n, h, w, " + inChannels + "] (NHWC), got "
-                    + (x == null ? "null" : x.shape()));
-        }
+        NetworkChecks.requireImages("CifarResNet", x, inChannels);
         Variable out = Activation.relu(bn1.forward(conv1.forward(x)));
         for (Stage stage : stages) out = stage.layer().forward(out);
         return fc.forward(Shapes.flatten(avgpool.forward(out)));
@@ -258,27 +251,13 @@ public final class CifarResNet extends Module {
             String op = "CifarResNet";
             if (sharing == null) throw new IllegalArgumentException(op + ": setSharing is required");
             if (shortcut == null) throw new IllegalArgumentException(op + ": shortcut must not be null");
-            if (numBlocks == null || numBlocks.length != 3) {
-                throw new IllegalArgumentException(op + ": numBlocks must give 3 stages, got " + (numBlocks == null ? "null" : Arrays.toString(numBlocks)));
-            }
             // A basis variant's shared bases are used only by blocks after the first of the stage.
-            int minBlocks = sharing.hasBasisBlocks() ? 2 : 1;
-            for (int n : numBlocks) {
-                if (n < minBlocks) {
-                    throw new IllegalArgumentException(op + ": " + sharing + " needs at least " + minBlocks + " blocks per stage, got "
-                            + Arrays.toString(numBlocks));
-                }
-            }
-            checkRank(op, "sharedRank", sharedRank, sharing.sharedBasesPerStage() > 0);
-            checkRank(op, "uniqueRank", uniqueRank, sharing.hasUniqueBases());
-            if (numClasses < 1) throw new IllegalArgumentException(op + ": numClasses must be >= 1, got " + numClasses);
-            if (inChannels < 1) throw new IllegalArgumentException(op + ": inChannels must be >= 1, got " + inChannels);
+            NetworkChecks.requireBlocks(op, sharing, numBlocks, 3, sharing.hasBasisBlocks() ? 2 : 1);
+            NetworkChecks.requireRank(op, sharing, "sharedRank", sharedRank, sharing.sharedBasesPerStage() > 0);
+            NetworkChecks.requireRank(op, sharing, "uniqueRank", uniqueRank, sharing.hasUniqueBases());
+            NetworkChecks.requireAtLeastOne(op, "numClasses", numClasses);
+            NetworkChecks.requireAtLeastOne(op, "inChannels", inChannels);
             return new CifarResNet(this);
-        }
-
-        private void checkRank(String op, String name, int rank, boolean used) {
-            if (used && rank < 1) throw new IllegalArgumentException(op + ": " + sharing + " needs " + name + " >= 1, got " + rank);
-            if (!used && rank != 0) throw new IllegalArgumentException(op + ": " + sharing + " has no use for " + name + ", got " + rank);
         }
     }
 }

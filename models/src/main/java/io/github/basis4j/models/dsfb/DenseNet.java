@@ -87,12 +87,9 @@ public final class DenseNet extends Module {
         }
         if (growthRate < 1) throw new IllegalArgumentException(op + ": growthRate must be >= 1, got " + growthRate);
         boolean shared = variant == Variant.SINGLE_SHARED;
-        if (shared ? sharedRank < 1 || uniqueRank < 1 : sharedRank != 0 || uniqueRank != 0) {
-            throw new IllegalArgumentException(op + ": " + variant + " needs sharedRank and uniqueRank " + (shared ? ">= 1" : "0") + ", got "
-                    + sharedRank + " and " + uniqueRank);
-        }
-        if (inChannels < 1) throw new IllegalArgumentException(op + ": inChannels must be >= 1, got " + inChannels);
-        if (numClasses < 1) throw new IllegalArgumentException(op + ": numClasses must be >= 1, got " + numClasses);
+        NetworkChecks.requireRanks(op, variant, shared, sharedRank, uniqueRank);
+        NetworkChecks.requireAtLeastOne(op, "inChannels", inChannels);
+        NetworkChecks.requireAtLeastOne(op, "numClasses", numClasses);
         this.variant = variant;
         this.inChannels = inChannels;
         this.numClasses = numClasses;
@@ -130,9 +127,7 @@ public final class DenseNet extends Module {
     /** x {@code [n, h, w, inChannels]} → logits {@code [n, numClasses]}. */
     @Override
     public Variable forward(Variable x) {
-        if (x == null || x.shape().rank() != 4 || x.shape().dim(3) != inChannels) {
-            throw new IllegalArgumentException("DenseNet: x must be [n, h, w, " + inChannels + "] (NHWC), got " + (x == null ? "null" : x.shape()));
-        }
+        NetworkChecks.requireImages("DenseNet", x, inChannels);
         return linear.forward(Shapes.flatten(avgpool.forward(features.forward(conv1.forward(x)))));
     }
 

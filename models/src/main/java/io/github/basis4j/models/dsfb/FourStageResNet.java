@@ -12,7 +12,6 @@ import io.github.basis4j.nn.modules.MaxPool2d;
 import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.nn.modules.Sequential;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -101,11 +100,8 @@ public final class FourStageResNet extends Module {
             if (sharing != null) {
                 // The stage's shared bases are registered on the model before its layer, as the reference does.
                 int rank = b.sharedRank * STAGE_RANK_FACTOR[s];
-                if (sharing.sharedBasesPerStage() == 1) {
-                    shared.add(registerModule("shared_basis_" + id, new Conv2d(planes, rank, 3, 1, 1, false, rng)));
-                } else if (sharing.sharedBasesPerStage() == 2) {
-                    shared.add(registerModule("shared_basis_" + id + "_1", new Conv2d(planes, rank, 3, 1, 1, false, rng)));
-                    shared.add(registerModule("shared_basis_" + id + "_2", new Conv2d(planes, rank, 3, 1, 1, false, rng)));
+                for (String name : sharing.sharedBasisNames(s + 1)) {
+                    shared.add(registerModule(name, new Conv2d(planes, rank, 3, 1, 1, false, rng)));
                 }
                 layer = new Sequential(new BasicBlock(inPlanes, planes, stride, Shortcut.B, rng));
                 for (int i = 1; i < numBlocks[s]; i++) {
@@ -151,10 +147,7 @@ public final class FourStageResNet extends Module {
     /** x {@code [n, h, w, inChannels]} → logits {@code [n, numClasses]}. */
     @Override
     public Variable forward(Variable x) {
-        if (x == null || x.shape().rank() != 4 || x.shape().dim(3) != inChannels) {
-            throw new IllegalArgumentException("FourStageResNet: x must be [n, h, w, " + inChannels + "] (NHWC), got "
-                    + (x == null ? "null" : x.shape()));
-        }
+        NetworkChecks.requireImages("FourStageResNet", x, inChannels);
         Variable out = Activation.relu(bn1.forward(conv1.forward(x)));
         if (maxpool != null) out = maxpool.forward(out);
         for (Stage stage : stages) out = stage.layer().forward(out);
@@ -270,31 +263,14 @@ public final class FourStageResNet extends Module {
             String op = "FourStageResNet";
             if (stem == null) throw new IllegalArgumentException(op + ": stem must not be null");
             if (sharing == null && bottleneckSharing == null) throw new IllegalArgumentException(op + ": setBasicBlocks or setBottleneckBlocks is required");
-            if (numBlocks == null || numBlocks.length != 4) {
-                throw new IllegalArgumentException(op + ": numBlocks must give 4 stages, got " + (numBlocks == null ? "null" : Arrays.toString(numBlocks)));
-            }
+            String variant = sharing != null ? "basic " + sharing : "bottleneck " + bottleneckSharing;
             boolean sharedLater = sharing != null ? sharing.hasBasisBlocks() : bottleneckSharing != BottleneckSharing.NONE;
-            int minBlocks = sharedLater ? 2 : 1;
-            for (int n : numBlocks) {
-                if (n < minBlocks) {
-                    throw new IllegalArgumentException(op + ": " + variant() + " needs at least " + minBlocks + " blocks per stage, got "
-                            + Arrays.toString(numBlocks));
-                }
-            }
-            checkRank(op, "sharedRank", sharedRank, sharing != null && sharing.sharedBasesPerStage() > 0);
-            checkRank(op, "uniqueRank", uniqueRank, sharing != null && sharing.hasUniqueBases());
-            if (numClasses < 1) throw new IllegalArgumentException(op + ": numClasses must be >= 1, got " + numClasses);
-            if (inChannels < 1) throw new IllegalArgumentException(op + ": inChannels must be >= 1, got " + inChannels);
+            NetworkChecks.requireBlocks(op, variant, numBlocks, 4, sharedLater ? 2 : 1);
+            NetworkChecks.requireRank(op, variant, "sharedRank", sharedRank, sharing != null && sharing.sharedBasesPerStage() > 0);
+            NetworkChecks.requireRank(op, variant, "uniqueRank", uniqueRank, sharing != null && sharing.hasUniqueBases());
+            NetworkChecks.requireAtLeastOne(op, "numClasses", numClasses);
+            NetworkChecks.requireAtLeastOne(op, "inChannels", inChannels);
             return new FourStageResNet(this);
-        }
-
-        private String variant() {
-            return sharing != null ? "basic " + sharing : "bottleneck " + bottleneckSharing;
-        }
-
-        private void checkRank(String op, String name, int rank, boolean used) {
-            if (used && rank < 1) throw new IllegalArgumentException(op + ": " + variant() + " needs " + name + " >= 1, got " + rank);
-            if (!used && rank != 0) throw new IllegalArgumentException(op + ": " + variant() + " has no use for " + name + ", got " + rank);
         }
     }
 }

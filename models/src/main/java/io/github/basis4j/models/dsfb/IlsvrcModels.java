@@ -38,7 +38,7 @@ public final class IlsvrcModels {
     private static final FourStageResNet.Stem IMAGENET = FourStageResNet.Stem.IMAGENET;
 
     /** In the order of {@code train_ilsvrc.py}'s {@code dic_model}. */
-    private static final ModelTable TABLE = new ModelTable(FAMILY, "IlsvrcModels", DEFAULT_SHARED_RANK, DEFAULT_UNIQUE_RANK, DEFAULT_NUM_CLASSES,
+    private static final ModelTable TABLE = new ModelTable(FAMILY, "IlsvrcModels", DEFAULT_SHARED_RANK, DEFAULT_UNIQUE_RANK, DEFAULT_NUM_CLASSES, false,
             List.of(
             ModelTable.basicResNet("ResNet18", IMAGENET, Sharing.NONE, BLOCKS_18, "ImageNet ResNet-18 (He et al. 2016)"),
             ModelTable.basicResNet("ResNet34", IMAGENET, Sharing.NONE, BLOCKS_34_50, "ImageNet ResNet-34"),
@@ -103,11 +103,11 @@ public final class IlsvrcModels {
     }
 
     public static FourStageResNet ResNet34_DoubleShared(int sharedRank, int uniqueRank) {
-        return (FourStageResNet) create("ResNet34_DoubleShared", ranks(sharedRank, uniqueRank));
+        return (FourStageResNet) create("ResNet34_DoubleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static FourStageResNet ResNet34_SingleShared(int sharedRank, int uniqueRank) {
-        return (FourStageResNet) create("ResNet34_SingleShared", ranks(sharedRank, uniqueRank));
+        return (FourStageResNet) create("ResNet34_SingleShared", ModelTable.ranks(sharedRank, uniqueRank));
     }
 
     public static FourStageResNet ResNet50_Shared() {
@@ -136,9 +136,5 @@ public final class IlsvrcModels {
 
     public static MobileNetV2 MobileNetV2_SharedDouble() {
         return (MobileNetV2) create("MobileNetV2_SharedDouble", ModelOptions.defaults());
-    }
-
-    private static ModelOptions ranks(int sharedRank, int uniqueRank) {
-        return ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build();
     }
 }

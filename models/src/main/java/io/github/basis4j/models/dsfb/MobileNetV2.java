@@ -83,8 +83,8 @@ public final class MobileNetV2 extends Module {
     public MobileNetV2(Flavor flavor, Variant variant, int inChannels, int numClasses, long seed) {
         if (flavor == null) throw new IllegalArgumentException("MobileNetV2: flavor must not be null");
         if (variant == null) throw new IllegalArgumentException("MobileNetV2: variant must not be null");
-        if (inChannels < 1) throw new IllegalArgumentException("MobileNetV2: inChannels must be >= 1, got " + inChannels);
-        if (numClasses < 1) throw new IllegalArgumentException("MobileNetV2: numClasses must be >= 1, got " + numClasses);
+        NetworkChecks.requireAtLeastOne("MobileNetV2", "inChannels", inChannels);
+        NetworkChecks.requireAtLeastOne("MobileNetV2", "numClasses", numClasses);
         this.flavor = flavor;
         this.variant = variant;
         this.inChannels = inChannels;
@@ -125,9 +125,7 @@ public final class MobileNetV2 extends Module {
     /** x {@code [n, h, w, inChannels]} → logits {@code [n, numClasses]}. */
     @Override
     public Variable forward(Variable x) {
-        if (x == null || x.shape().rank() != 4 || x.shape().dim(3) != inChannels) {
-            throw new IllegalArgumentException("MobileNetV2: x must be [n, h, w, " + inChannels + "] (NHWC), got " + (x == null ? "null" : x.shape()));
-        }
+        NetworkChecks.requireImages("MobileNetV2", x, inChannels);
         Variable out = pre.forward(x);
         for (Module stage : stages) out = stage.forward(out);
         Variable pooled = Pool.globalMean(conv1.forward(out));

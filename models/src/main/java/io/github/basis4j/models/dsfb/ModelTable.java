@@ -13,9 +13,12 @@ import java.util.OptionalInt;
  *
  * @param family the registry family
  * @param owner the public class named in error messages
+ * @param rejectsImageSize whether an image size in the options is an error (the CIFAR-10 ResNets say so, since any
+ *     size runs); the other families ignore it
  * @param specs the constructors in registration order
  */
-record ModelTable(String family, String owner, int defaultSharedRank, int defaultUniqueRank, int defaultNumClasses, List<Spec> specs) {
+record ModelTable(String family, String owner, int defaultSharedRank, int defaultUniqueRank, int defaultNumClasses, boolean rejectsImageSize,
+                  List<Spec> specs) {
     /** RGB input, every reference model's stem. */
     static final int DEFAULT_IN_CHANNELS = 3;
 
@@ -54,6 +57,9 @@ record ModelTable(String family, String owner, int defaultSharedRank, int defaul
     }
 
     private Module build(Spec s, ModelOptions o) {
+        if (rejectsImageSize && o.imageHeight().isPresent()) {
+            throw new IllegalArgumentException(owner + ": " + s.name() + " takes no image size (any size runs), got " + o);
+        }
         int shared = rank(s, "sharedRank", o.sharedRank(), s.takesSharedRank(), defaultSharedRank);
         int unique = rank(s, "uniqueRank", o.uniqueRank(), s.takesUniqueRank(), s.uniqueRankDefault() > 0 ? s.uniqueRankDefault() : defaultUniqueRank);
         return s.factory().build(shared, unique, o.numClasses().orElse(defaultNumClasses), o.inChannels().orElse(DEFAULT_IN_CHANNELS),
@@ -67,6 +73,11 @@ record ModelTable(String family, String owner, int defaultSharedRank, int defaul
                     + given.getAsInt());
         }
         return 0;
+    }
+
+    /** Options giving both ranks, for the constructors that take {@code (shared_rank, unique_rank)}. */
+    static ModelOptions ranks(int sharedRank, int uniqueRank) {
+        return ModelOptions.builder().optSharedRank(sharedRank).optUniqueRank(uniqueRank).build();
     }
 
     /** A four-stage ResNet of basic blocks built as {@code sharing} says. */

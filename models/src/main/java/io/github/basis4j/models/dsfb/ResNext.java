@@ -95,12 +95,9 @@ public final class ResNext extends Module {
                     + (numBlocks == null ? "null" : Arrays.toString(numBlocks)));
         }
         if (groups < 1 || baseWidth < 1) throw new IllegalArgumentException(op + ": groups and baseWidth must be >= 1, got " + groups + " and " + baseWidth);
-        if (shared ? sharedRank < 1 || uniqueRank < 1 : sharedRank != 0 || uniqueRank != 0) {
-            throw new IllegalArgumentException(op + ": " + variant + " needs sharedRank and uniqueRank " + (shared ? ">= 1" : "0") + ", got "
-                    + sharedRank + " and " + uniqueRank);
-        }
-        if (inChannels < 1) throw new IllegalArgumentException(op + ": inChannels must be >= 1, got " + inChannels);
-        if (numClasses < 1) throw new IllegalArgumentException(op + ": numClasses must be >= 1, got " + numClasses);
+        NetworkChecks.requireRanks(op, variant, shared, sharedRank, uniqueRank);
+        NetworkChecks.requireAtLeastOne(op, "inChannels", inChannels);
+        NetworkChecks.requireAtLeastOne(op, "numClasses", numClasses);
         this.variant = variant;
         this.inChannels = inChannels;
         this.numClasses = numClasses;
@@ -150,9 +147,7 @@ public final class ResNext extends Module {
     /** x {@code [n, h, w, inChannels]} → logits {@code [n, numClasses]}. */
     @Override
     public Variable forward(Variable x) {
-        if (x == null || x.shape().rank() != 4 || x.shape().dim(3) != inChannels) {
-            throw new IllegalArgumentException("ResNext: x must be [n, h, w, " + inChannels + "] (NHWC), got " + (x == null ? "null" : x.shape()));
-        }
+        NetworkChecks.requireImages("ResNext", x, inChannels);
         Variable out = Activation.relu(bn1.forward(conv1.forward(x)));
         for (Sequential layer : layers) out = layer.forward(out);
         if (out.shape().dim(1) < HEAD_POOL || out.shape().dim(1) >= 2 * HEAD_POOL || out.shape().dim(2) < HEAD_POOL || out.shape().dim(2) >= 2 * HEAD_POOL) {

@@ -1,5 +1,7 @@
 package io.github.basis4j.models.dsfb;
 
+import java.util.List;
+
 /**
  * How the residual blocks of a CIFAR ResNet stage get their 3×3 filters, one constant per model class of
  * the DSFB reference ({@code ssregibility/Net_RL2}, {@code models/cifar10/resnet.py}, and the four-stage
@@ -52,5 +54,18 @@ public enum Sharing {
     /** Whether blocks after the first of a stage are basis blocks (everything but {@link #NONE}). */
     public boolean hasBasisBlocks() {
         return this != NONE;
+    }
+
+    /**
+     * The reference's names of stage {@code stage}'s (from 1) shared bases, in registration order: none,
+     * {@code shared_basis_<stage>}, or {@code shared_basis_<stage>_1} and {@code shared_basis_<stage>_2}.
+     */
+    List<String> sharedBasisNames(int stage) {
+        String name = "shared_basis_" + stage;
+        return switch (sharedPerStage) {
+            case 0 -> List.of();
+            case 1 -> List.of(name);
+            default -> List.of(name + "_1", name + "_2");
+        };
     }
 }

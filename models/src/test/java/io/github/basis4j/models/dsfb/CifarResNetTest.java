@@ -1,8 +1,9 @@
 package io.github.basis4j.models.dsfb;
 
+import static io.github.basis4j.models.dsfb.InitAssertions.assertMoments;
+import static io.github.basis4j.models.dsfb.InitAssertions.assertOrthonormal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import io.github.basis4j.models.ModelOptions;
 import io.github.basis4j.nn.autograd.NoGrad;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** Forward shapes, initialisation, train/eval behaviour and gradients of the CIFAR ResNets. */
 class CifarResNetTest {
-    /** Orthogonal initialisation runs in double and rounds to float: Gram entries within float rounding of δ_ij. */
-    private static final double ORTHO_TOL = 1e-5;
     /** Tied and untied blocks differ only in the order float gradients are summed. */
     private static final double UNTIED_RTOL = 1e-5, UNTIED_ATOL = 1e-6;
     /** Eval-mode logits of one image alone or within a batch: the same arithmetic but GEMM blocking may differ. */
@@ -74,9 +73,9 @@ class CifarResNetTest {
             for (CifarResNet.Stage s : m.stages()) {
                 Tensor a = s.sharedBases().get(0).weight().value(), b = s.sharedBases().get(1).weight().value();
                 // Rows of [a; b] orthonormal: within each basis and, the joint draw's mark, across the two.
-                assertOrthonormalRows(a, a, true);
-                assertOrthonormalRows(b, b, true);
-                assertOrthonormalRows(a, b, false);
+                assertOrthonormal(a, a, true);
+                assertOrthonormal(b, b, true);
+                assertOrthonormal(a, b, false);
             }
         }
     }
@@ -85,19 +84,7 @@ class CifarResNetTest {
     void singleSharedBasisIsOrthogonalOnItsOwn() {
         for (CifarResNet.Stage s : Cifar10ResNets.ResNet32_SingleShared(16, 1).stages()) {
             Tensor a = s.sharedBases().get(0).weight().value();
-            assertOrthonormalRows(a, a, true);
-        }
-    }
-
-    /** (a·bᵀ)_ij = δ_ij when {@code same}, 0 otherwise; rows are the flattened filters. */
-    private static void assertOrthonormalRows(Tensor a, Tensor b, boolean same) {
-        int r = a.dim(0), d = a.size() / r;
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < r; j++) {
-                double g = 0;
-                for (int k = 0; k < d; k++) g += (double) a.get(i * d + k) * b.get(j * d + k);
-                assertThat(g).as("row %d · row %d of %s", i, j, a.shape()).isCloseTo(same && i == j ? 1 : 0, within(ORTHO_TOL));
-            }
+            assertOrthonormal(a, a, true);
         }
     }
 
@@ -108,27 +95,9 @@ class CifarResNetTest {
         assertMoments(m.stateDict().get("layer3.0.conv2.weight"), Math.sqrt(2.0 / 576));
         Tensor coeff = m.stateDict().get("layer3.1.coeff_conv1.weight");
         assertMoments(coeff, Math.sqrt(2.0 / 64));
-        for (Module mod : m.namedModules().values()) {
-            if (mod instanceof BatchNorm2d bn) {
-                for (float v : bn.weight().value().toArray()) assertThat(v).isEqualTo(1f);
-                for (float v : bn.bias().value().toArray()) assertThat(v).isEqualTo(0f);
-            }
-        }
+        InitAssertions.assertNormsAreIdentity(m);
         double bound = 1 / Math.sqrt(64);
         for (float v : m.stateDict().get("fc.bias").toArray()) assertThat(Math.abs(v)).isLessThanOrEqualTo((float) bound);
-    }
-
-    private static void assertMoments(Tensor t, double std) {
-        double s = 0, s2 = 0;
-        int n = t.size();
-        for (int i = 0; i < n; i++) {
-            s += t.get(i);
-            s2 += (double) t.get(i) * t.get(i);
-        }
-        double mean = s / n, sd = Math.sqrt(s2 / n - mean * mean);
-        // Over ≥ 4352 draws the sample std is within a few percent of the true one.
-        assertThat(sd).as("std of %s", t.shape()).isCloseTo(std, within(0.06 * std));
-        assertThat(mean).as("mean of %s", t.shape()).isCloseTo(0, within(0.06 * std));
     }
 
     @Test

@@ -1,23 +1,20 @@
 package io.github.basis4j.models.dsfb;
 
+import static io.github.basis4j.models.dsfb.InitAssertions.assertMoments;
+import static io.github.basis4j.models.dsfb.InitAssertions.assertOrthonormal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.init.Rng;
-import io.github.basis4j.nn.modules.BatchNorm2d;
 import io.github.basis4j.nn.modules.Conv2d;
-import io.github.basis4j.nn.modules.Module;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.testing.Numerics;
 import org.junit.jupiter.api.Test;
 
 /** Forward shapes and initialisation of the four-stage (ImageNet and CIFAR-100) ResNets. */
 class FourStageResNetTest {
-    /** Orthogonal initialisation runs in double and rounds to float: Gram entries within float rounding of δ_ij. */
-    private static final double ORTHO_TOL = 1e-5;
     /** Rows (or columns) of a big basis checked for orthonormality: every pair among these, and across bases. */
     private static final int[] SAMPLE = {0, 1, 5, 17, 31};
 
@@ -95,7 +92,7 @@ class FourStageResNetTest {
         assertThat(basis.shape().dims()).containsExactly(32, 128, 3, 3);
         assertThat(m.stateDict().get("layer2.3.shared_basis.weight")).isSameAs(basis);
         assertThat(m.stateDict().get("layer2.3.coeff_conv2.weight").shape().dims()).containsExactly(128, 32, 1, 1);
-        assertOrthonormal(basis, basis, true);
+        assertOrthonormal(basis, basis, true, SAMPLE);
     }
 
     @Test
@@ -113,10 +110,10 @@ class FourStageResNetTest {
     void doubleSharedBasesAreOrthogonalisedJointly() {
         for (FourStageResNet.Stage s : IlsvrcModels.ResNet34_DoubleShared(32, 1).stages()) {
             Tensor a = s.sharedLayers().get(0).weight().value(), b = s.sharedLayers().get(1).weight().value();
-            assertOrthonormal(a, a, true);
-            assertOrthonormal(b, b, true);
+            assertOrthonormal(a, a, true, SAMPLE);
+            assertOrthonormal(b, b, true, SAMPLE);
             // The joint draw's mark: each basis's filters orthogonal to the other's.
-            assertOrthonormal(a, b, false);
+            assertOrthonormal(a, b, false, SAMPLE);
         }
     }
 
@@ -125,28 +122,10 @@ class FourStageResNetTest {
         FourStageResNet m = FourStageResNet.builder().setBottleneckBlocks(BottleneckSharing.SHARED).setNumBlocks(2, 2, 2, 2).build();
         for (FourStageResNet.Stage s : m.stages()) {
             // The 3×3 layer [p, p·9] has orthonormal rows; the expansion [4p, p] orthonormal columns.
-            for (Conv2d c : s.sharedLayers()) assertOrthonormal(c.weight().value(), c.weight().value(), true);
+            for (Conv2d c : s.sharedLayers()) assertOrthonormal(c.weight().value(), c.weight().value(), true, SAMPLE);
         }
         // Drawn separately, the two layers of a stage are not jointly orthogonal: their shapes do not even allow it.
         assertThat(m.stages().get(0).sharedLayers().get(1).weight().shape().dims()).containsExactly(256, 64, 1, 1);
-    }
-
-    /**
-     * The Gram entries over the sampled indices: rows of the flattened {@code [r, d]} weights when r ≤ d, columns
-     * otherwise (the semi-orthogonal side), δ_ij when {@code same}, 0 otherwise.
-     */
-    private static void assertOrthonormal(Tensor a, Tensor b, boolean same) {
-        int r = a.dim(0), d = a.size() / r;
-        boolean rows = r <= d;
-        int len = rows ? d : r, stride = rows ? 1 : d;
-        for (int i : SAMPLE) {
-            for (int j : SAMPLE) {
-                int baseI = rows ? i * d : i, baseJ = rows ? j * d : j;
-                double g = 0;
-                for (int k = 0; k < len; k++) g += (double) a.get(baseI + k * stride) * b.get(baseJ + k * stride);
-                assertThat(g).as("%d · %d of %s", i, j, a.shape()).isCloseTo(same && i == j ? 1 : 0, within(ORTHO_TOL));
-            }
-        }
     }
 
     @Test
@@ -156,27 +135,9 @@ class FourStageResNetTest {
         assertMoments(m.stateDict().get("conv1.weight"), Math.sqrt(2.0 / 3136));
         assertMoments(m.stateDict().get("layer3.1.coeff_conv1.weight"), Math.sqrt(2.0 / 256));
         assertMoments(m.stateDict().get("layer2.0.shortcut.0.weight"), Math.sqrt(2.0 / 128));
-        for (Module mod : m.namedModules().values()) {
-            if (mod instanceof BatchNorm2d bn) {
-                for (float v : bn.weight().value().toArray()) assertThat(v).isEqualTo(1f);
-                for (float v : bn.bias().value().toArray()) assertThat(v).isEqualTo(0f);
-            }
-        }
+        InitAssertions.assertNormsAreIdentity(m);
         double bound = 1 / Math.sqrt(512);
         for (float v : m.stateDict().get("fc.bias").toArray()) assertThat(Math.abs(v)).isLessThanOrEqualTo((float) bound);
-    }
-
-    private static void assertMoments(Tensor t, double std) {
-        double s = 0, s2 = 0;
-        int n = t.size();
-        for (int i = 0; i < n; i++) {
-            s += t.get(i);
-            s2 += (double) t.get(i) * t.get(i);
-        }
-        double mean = s / n, sd = Math.sqrt(s2 / n - mean * mean);
-        // Over ≥ 8192 draws the sample std is within a few percent of the true one.
-        assertThat(sd).as("std of %s", t.shape()).isCloseTo(std, within(0.06 * std));
-        assertThat(mean).as("mean of %s", t.shape()).isCloseTo(0, within(0.06 * std));
     }
 
     @Test

@@ -63,11 +63,8 @@ public final class Graph {
             node.output = null;
             Tensor go = out == null ? null : out.grad();
             if (go != null) {
-                long t = OpProfiler.beginBackward(node.profileCategory);
-                try {
+                try (var _ = OpProfiler.timeBackward(node.profileCategory)) {
                     node.backward(go);
-                } finally {
-                    OpProfiler.end(t);
                 }
             }
             node.release();

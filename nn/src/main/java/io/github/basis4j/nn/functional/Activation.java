@@ -8,6 +8,7 @@ import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
 import io.github.basis4j.simd.ops.Reductions;
+import java.util.function.UnaryOperator;
 
 /**
  * Activation functions recorded for autograd: ReLU, exact GELU, StarReLU, softshrink, SquaredReLU, sigmoid,
@@ -24,8 +25,7 @@ public final class Activation {
 
     /** {@code torch.relu}: {@code y = max(x, 0)}; the gradient at 0 is 0, as PyTorch's. */
     public static Variable relu(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor xv = Arith.value("relu", "x", x);
             Tensor y = Elementwise.relu(xv);
             return Graph.record(y, new Node(x) {
@@ -42,28 +42,12 @@ public final class Activation {
                     Elementwise.reluBackward(xv, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code torch.nn.functional.gelu(x)} (exact, erf-based, PyTorch's default): {@code y = x·Φ(x)}. */
     public static Variable gelu(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
-            Tensor xv = Arith.value("gelu", "x", x);
-            Tensor y = Elementwise.gelu(xv);
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "gelu"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.geluBackward(xv, g, gradOf(0));
-                }
-            });
-        } finally {
-            OpProfiler.end(profiled);
-        }
+        return pointwise("gelu", x, Elementwise::gelu, Saved.INPUT, Elementwise::geluBackward);
     }
 
     /**
@@ -72,8 +56,7 @@ public final class Activation {
      * {@code db = Σ dy}.
      */
     public static Variable starRelu(Variable x, Variable scale, Variable bias) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             String op = "starRelu";
             Tensor xv = Arith.value(op, "x", x), s = Arith.value(op, "scale", scale), b = Arith.value(op, "bias", bias);
             Tensor y = Elementwise.starRelu(xv, s, b);
@@ -86,8 +69,6 @@ public final class Activation {
                             needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -119,57 +100,17 @@ public final class Activation {
 
     /** MetaFormer's SquaredReLU (So et al., Primer): {@code y = relu(x)²}. */
     public static Variable squaredRelu(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
-            Tensor xv = Arith.value("squaredRelu", "x", x);
-            Tensor y = Elementwise.squaredRelu(xv);
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "squaredRelu"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.squaredReluBackward(xv, g, gradOf(0));
-                }
-            });
-        } finally {
-            OpProfiler.end(profiled);
-        }
+        return pointwise("squaredRelu", x, Elementwise::squaredRelu, Saved.INPUT, Elementwise::squaredReluBackward);
     }
 
     /** {@code torch.sigmoid}: {@code y = 1/(1 + e^(−x))}; backward uses y: {@code dx = dy·y·(1 − y)}. */
     public static Variable sigmoid(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
-            Tensor y = Elementwise.sigmoid(Arith.value("sigmoid", "x", x));
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "sigmoid"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.sigmoidBackward(y, g, gradOf(0));
-                }
-            });
-        } finally {
-            OpProfiler.end(profiled);
-        }
+        return pointwise("sigmoid", x, Elementwise::sigmoid, Saved.OUTPUT, Elementwise::sigmoidBackward);
     }
 
     /** {@code torch.tanh}; backward uses y: {@code dx = dy·(1 − y²)}. */
     public static Variable tanh(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
-            Tensor y = Elementwise.tanh(Arith.value("tanh", "x", x));
-            return Graph.record(y, new Node(x) {
-                @Override public String name() { return "tanh"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.tanhBackward(y, g, gradOf(0));
-                }
-            });
-        } finally {
-            OpProfiler.end(profiled);
-        }
+        return pointwise("tanh", x, Elementwise::tanh, Saved.OUTPUT, Elementwise::tanhBackward);
     }
 
     /**
@@ -186,8 +127,7 @@ public final class Activation {
      * @return softmax of x along axis, x's shape
      */
     public static Variable softmax(Variable x, int axis) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             String op = "softmax";
             Tensor xv = value(op, "x", x);
             if (axis < 0 || axis >= xv.rank()) {
@@ -213,8 +153,38 @@ public final class Activation {
                     Elementwise.axpy(1f, dxl.permute(fromLast), gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
+        }
+    }
+
+    /** Which tensor a pointwise activation's backward reads: its input x or its output y. */
+    private enum Saved {
+        INPUT, OUTPUT
+    }
+
+    /** A pointwise backward kernel: adds the input gradient for dy into dx, from the saved x or y. */
+    private interface PointwiseBackward {
+        void addInto(Tensor saved, Tensor dy, Tensor dx);
+    }
+
+    /**
+     * A pointwise activation without parameters: {@code y = forwardKernel(x)}, whose backward adds
+     * {@code backwardKernel(saved, dy)} into x's gradient. The kernels are references to static methods, so
+     * passing them allocates nothing.
+     */
+    private static Variable pointwise(String op, Variable x, UnaryOperator<Tensor> forwardKernel, Saved saved,
+                                      PointwiseBackward backwardKernel) {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
+            Tensor xv = Arith.value(op, "x", x);
+            Tensor y = forwardKernel.apply(xv);
+            Tensor kept = saved == Saved.INPUT ? xv : y;
+            return Graph.record(y, new Node(x) {
+                @Override public String name() { return op; }
+
+                @Override
+                protected void backward(Tensor g) {
+                    backwardKernel.addInto(kept, g, gradOf(0));
+                }
+            });
         }
     }
 

@@ -7,6 +7,7 @@ import io.github.basis4j.nn.profile.OpCategory;
 import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
+import java.util.function.BinaryOperator;
 
 /**
  * Elementwise arithmetic recorded for autograd: same-shape sum and product, a per-channel bias or scale
@@ -25,8 +26,7 @@ public final class Arith {
 
     /** {@code a + b} for two tensors of one shape (a residual sum); the gradient flows unchanged to both. */
     public static Variable add(Variable a, Variable b) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor y = Elementwise.add(value("add", "a", a), value("add", "b", b));
             return Graph.record(y, new Node(a, b) {
                 @Override public String name() { return "add"; }
@@ -39,28 +39,12 @@ public final class Arith {
                     if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code a · b} elementwise for two tensors of one shape: {@code da = dy·b}, {@code db = dy·a}. */
     public static Variable mul(Variable a, Variable b) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
-            Tensor av = value("mul", "a", a), bv = value("mul", "b", b);
-            Tensor y = Elementwise.mul(av, bv);
-            return Graph.record(y, new Node(a, b) {
-                @Override public String name() { return "mul"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.mulBackward(av, bv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
-                }
-            });
-        } finally {
-            OpProfiler.end(profiled);
-        }
+        return product("mul", "a", a, "b", b, Elementwise::mul, Elementwise::mulBackward);
     }
 
     /**
@@ -68,8 +52,7 @@ public final class Arith {
      * of a channel-last map); {@code dx = dy}, {@code db = Σ_rows dy}.
      */
     public static Variable addChannels(Variable x, Variable b) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor y = Elementwise.addChannel(value("addChannels", "x", x), value("addChannels", "b", b));
             return Graph.record(y, new Node(x, b) {
                 @Override public String name() { return "addChannels"; }
@@ -79,8 +62,6 @@ public final class Arith {
                     Elementwise.addChannelBackward(g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -89,27 +70,12 @@ public final class Arith {
      * residual {@code Scale}); {@code dx = dy·s}, {@code ds = Σ_rows dy·x}.
      */
     public static Variable mulChannels(Variable x, Variable s) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
-            Tensor xv = value("mulChannels", "x", x), sv = value("mulChannels", "s", s);
-            Tensor y = Elementwise.mulChannel(xv, sv);
-            return Graph.record(y, new Node(x, s) {
-                @Override public String name() { return "mulChannels"; }
-
-                @Override
-                protected void backward(Tensor g) {
-                    Elementwise.mulChannelBackward(xv, sv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
-                }
-            });
-        } finally {
-            OpProfiler.end(profiled);
-        }
+        return product("mulChannels", "x", x, "s", s, Elementwise::mulChannel, Elementwise::mulChannelBackward);
     }
 
     /** {@code alpha · x} for a constant alpha; {@code dx = alpha·dy}. */
     public static Variable scale(Variable x, float alpha) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             if (!Float.isFinite(alpha)) throw new IllegalArgumentException("scale: alpha must be finite, got " + alpha);
             Tensor y = Elementwise.scale(value("scale", "x", x), alpha);
             return Graph.record(y, new Node(x) {
@@ -120,8 +86,32 @@ public final class Arith {
                     Elementwise.axpy(alpha, g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
+        }
+    }
+
+    /** A product's backward kernel: adds the gradients for dy into da and db, each skipped when null. */
+    private interface ProductBackward {
+        void addInto(Tensor a, Tensor b, Tensor dy, Tensor da, Tensor db);
+    }
+
+    /**
+     * A product of two inputs, {@code y = forwardKernel(a, b)}, whose backward needs both operands (saved) and
+     * fills only the gradients that are wanted. The kernels are references to static methods, so passing them
+     * allocates nothing.
+     */
+    private static Variable product(String op, String aName, Variable a, String bName, Variable b, BinaryOperator<Tensor> forwardKernel,
+                                    ProductBackward backwardKernel) {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
+            Tensor av = value(op, aName, a), bv = value(op, bName, b);
+            Tensor y = forwardKernel.apply(av, bv);
+            return Graph.record(y, new Node(a, b) {
+                @Override public String name() { return op; }
+
+                @Override
+                protected void backward(Tensor g) {
+                    backwardKernel.addInto(av, bv, g, needsGrad(0) ? gradOf(0) : null, needsGrad(1) ? gradOf(1) : null);
+                }
+            });
         }
     }
 

@@ -32,8 +32,7 @@ public final class Conv {
     public static Variable conv2d(Variable x, Variable weight, Variable bias, Conv2dParams params) {
         if (x == null || weight == null) throw new IllegalArgumentException("conv2d: x and weight must not be null");
         Tensor xv = x.value(), w = weight.value();
-        long profiled = OpProfiler.begin(category(xv, w, params));
-        try {
+        try (var _ = OpProfiler.time(category(xv, w, params))) {
             Tensor b = bias == null ? null : bias.value();
             Tensor y = Convolutions.conv2d(xv, w, b, params);
             return Graph.record(y, new Node(x, weight, bias) {
@@ -50,8 +49,6 @@ public final class Conv {
                     }
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

@@ -25,8 +25,7 @@ public final class Dense {
      * [out] or null. y is [..., out].
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
-        long profiled = OpProfiler.begin(OpCategory.GEMM);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.GEMM)) {
             Tensor xv = x.value(), w = weight.value();
             if (w.rank() != 2) throw new IllegalArgumentException("linear: weight must be [out, in], got " + w.shape());
             int in = w.dim(1), out = w.dim(0);
@@ -61,15 +60,12 @@ public final class Dense {
                     if (bias != null && needsGrad(2)) Elementwise.addChannelBackward(g, null, gradOf(2));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code c = a·b} for [m, k]·[k, n]. */
     public static Variable matmul(Variable a, Variable b) {
-        long profiled = OpProfiler.begin(OpCategory.GEMM);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.GEMM)) {
             Tensor av = a.value(), bv = b.value();
             if (av.rank() != 2 || bv.rank() != 2 || av.dim(1) != bv.dim(0)) {
                 throw new IllegalArgumentException("matmul: need [m, k]·[k, n], got " + av.shape() + "·" + bv.shape());
@@ -93,8 +89,6 @@ public final class Dense {
                     }
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 }

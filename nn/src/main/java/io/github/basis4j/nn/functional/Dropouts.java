@@ -31,8 +31,7 @@ public final class Dropouts {
      * by the same mask.
      */
     public static Variable dropout(Variable x, double p, Rng rng) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor xv = checked("dropout", x, p, rng);
             int n = xv.size();
             float kept = keptScale(p);
@@ -49,8 +48,6 @@ public final class Dropouts {
                     Elementwise.mulBackward(xv, mask, g, gradOf(0), null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -60,8 +57,7 @@ public final class Dropouts {
      * shape.
      */
     public static Variable dropPath(Variable x, double p, Rng rng) {
-        long profiled = OpProfiler.begin(OpCategory.ELEMENTWISE);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
             Tensor xv = checked("dropPath", x, p, rng);
             if (xv.rank() < 1) throw new IllegalArgumentException("dropPath: x must be [n, ...], got a scalar");
             int samples = xv.dim(0);
@@ -83,8 +79,6 @@ public final class Dropouts {
                     }
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

@@ -35,8 +35,7 @@ public final class Norm {
      */
     public static Variable batchNorm2d(Variable x, Variable weight, Variable bias, Tensor runningMean, Tensor runningVar,
                                        boolean training, double momentum, double eps) {
-        long profiled = OpProfiler.begin(OpCategory.NORM);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.NORM)) {
             String op = "batchNorm2d";
             if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
             Tensor xv = x.value();
@@ -83,8 +82,6 @@ public final class Norm {
                             needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -98,8 +95,7 @@ public final class Norm {
      * {@code 1/√(var + eps)}.
      */
     public static Variable layerNormChannels(Variable x, Variable weight, Variable bias, double eps) {
-        long profiled = OpProfiler.begin(OpCategory.NORM);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.NORM)) {
             String op = "layerNormChannels";
             if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
             Tensor xv = x.value();
@@ -119,8 +115,6 @@ public final class Norm {
                             needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

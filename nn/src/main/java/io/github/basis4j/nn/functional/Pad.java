@@ -22,8 +22,7 @@ public final class Pad {
      * x {@code [n, h, w, c]} → {@code [n, top + h + bottom, left + w + right, c]}.
      */
     public static Variable pad2d(Variable x, int top, int bottom, int left, int right) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor xv = Pool.nonNull("pad2d", x);
             Tensor y = Padding.pad2d(xv, top, bottom, left, right);
             return Graph.record(y, new Node(x) {
@@ -34,8 +33,6 @@ public final class Pad {
                     Padding.pad2dBackward(g, top, bottom, left, right, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -44,11 +41,8 @@ public final class Pad {
      * {@code [n, ⌈h/strideH⌉, ⌈w/strideW⌉, c]}.
      */
     public static Variable subsample(Variable x, int strideH, int strideW) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             return subsamplePadChannels("subsample", x, strideH, strideW, 0, 0);
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -57,11 +51,8 @@ public final class Pad {
      * {@code [n, h, w, before + c + after]}, the new channels zero.
      */
     public static Variable padChannels(Variable x, int before, int after) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             return subsamplePadChannels("padChannels", x, 1, 1, before, after);
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -72,12 +63,9 @@ public final class Pad {
      * {@code [n, ⌈h/2⌉, ⌈w/2⌉, c + 2·(planes / 4)]}; with {@code c = planes / 2} that is {@code planes} channels.
      */
     public static Variable optionAShortcut(Variable x, int planes) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             if (planes < 0) throw new IllegalArgumentException("optionAShortcut: planes must be >= 0, got " + planes);
             return subsamplePadChannels("optionAShortcut", x, 2, 2, planes / 4, planes / 4);
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

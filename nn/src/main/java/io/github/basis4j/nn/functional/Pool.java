@@ -23,11 +23,8 @@ public final class Pool {
      * x {@code [n, h, w, c]} → {@code [n, outH, outW, c]}.
      */
     public static Variable maxPool2d(Variable x, int kernel, int stride, int padding) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             return maxPool2d(x, kernel, kernel, stride, stride, padding, padding);
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -37,8 +34,7 @@ public final class Pool {
      * first in row-major order on a tie, as PyTorch on CPU).
      */
     public static Variable maxPool2d(Variable x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor xv = nonNull("maxPool2d", x);
             int[] argmax = argmaxFor(xv, kernelH, kernelW, strideH, strideW, padH, padW);
             Tensor y = Pooling.maxPool2d(xv, kernelH, kernelW, strideH, strideW, padH, padW, argmax);
@@ -50,8 +46,6 @@ public final class Pool {
                     Pooling.maxPool2dBackward(g, argmax, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -61,19 +55,15 @@ public final class Pool {
      * (PyTorch's default) divides by the whole window, padding included; otherwise by the real elements.
      */
     public static Variable avgPool2d(Variable x, int kernel, int stride, int padding, boolean countIncludePad) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             return avgPool2d(x, kernel, kernel, stride, stride, padding, padding, countIncludePad);
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** {@code avg_pool2d} with a {@code kernelH × kernelW} window and per-axis stride and padding. */
     public static Variable avgPool2d(Variable x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                                      boolean countIncludePad) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor xv = nonNull("avgPool2d", x);
             Tensor y = Pooling.avgPool2d(xv, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
             return Graph.record(y, new Node(x) {
@@ -84,8 +74,6 @@ public final class Pool {
                     Pooling.avgPool2dBackward(g, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -95,8 +83,7 @@ public final class Pool {
      * columns likewise (windows overlap when the sizes do not divide).
      */
     public static Variable adaptiveAvgPool2d(Variable x, int outH, int outW) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor xv = nonNull("adaptiveAvgPool2d", x);
             Tensor y = Pooling.adaptiveAvgPool2d(xv, outH, outW);
             return Graph.record(y, new Node(x) {
@@ -107,8 +94,6 @@ public final class Pool {
                     Pooling.adaptiveAvgPool2dBackward(g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -117,8 +102,7 @@ public final class Pool {
      * before its head on channel-last maps ({@code adaptive_avg_pool2d(x, 1)} then flatten in NCHW networks).
      */
     public static Variable globalMean(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor xv = nonNull("globalMean", x);
             Tensor y = Pooling.globalMean(xv);
             return Graph.record(y, new Node(x) {
@@ -129,8 +113,6 @@ public final class Pool {
                     Pooling.globalMeanBackward(g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

@@ -31,8 +31,7 @@ public final class Regularizers {
      * gives {@code d = c·kh·kw}); mask is {@code [r, r]} or null for all ones. The sum is taken in double.
      */
     public static Variable orthogonalityPenalty(Variable basis, Tensor mask, double scale) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             String op = "orthogonalityPenalty";
             checkScale(op, scale);
             int r = rowsAndFilterSize(op, new Variable[] {basis})[0];
@@ -48,8 +47,6 @@ public final class Regularizers {
                     NormStats.gramPenaltyBackward(b, mask, g, (float) (scale * gradOut.get(0)), gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -60,8 +57,7 @@ public final class Regularizers {
      * a scalar; each basis receives the gradient of its own rows (a basis listed twice receives both).
      */
     public static Variable orthogonalityPenalty(List<Variable> bases, Tensor mask, double scale) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             String op = "orthogonalityPenalty";
             if (bases == null || bases.isEmpty()) throw new IllegalArgumentException(op + ": bases must hold at least one basis");
             checkScale(op, scale);
@@ -101,8 +97,6 @@ public final class Regularizers {
                     }
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

@@ -15,8 +15,7 @@ public final class Shapes {
 
     /** A view with another shape of the same size (as {@code torch.reshape} on contiguous data). */
     public static Variable reshape(Variable x, int... dims) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor y = x.value().reshape(dims);
             int[] inDims = x.shape().dims();
             return Graph.record(y, new Node(x) {
@@ -31,20 +30,15 @@ public final class Shapes {
                     for (int i = 0; i < n; i++) d[dOff + i] += s[sOff + i];
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
     /** [N, ...] → [N, prod(...)], as {@code torch.flatten(x, 1)}. */
     public static Variable flatten(Variable x) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             if (x.shape().rank() < 1) throw new IllegalArgumentException("flatten: need at least one dimension, got a scalar");
             int n = x.shape().dim(0);
             return reshape(x, n, n == 0 ? 0 : x.value().size() / n);
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -54,8 +48,7 @@ public final class Shapes {
      * cat(unique basis, shared basis)).
      */
     public static Variable concatChannels(Variable... xs) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             if (xs.length == 0) throw new IllegalArgumentException("concatChannels: need at least one input");
             int[] lead = Arrays.copyOf(xs[0].shape().dims(), xs[0].shape().rank() - 1);
             int[] widths = new int[xs.length];
@@ -103,8 +96,6 @@ public final class Shapes {
                     }
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 }

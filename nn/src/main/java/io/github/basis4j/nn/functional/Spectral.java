@@ -46,8 +46,7 @@ public final class Spectral {
      * @return the half spectrum {@code [N, H, W/2+1, 2, C]}
      */
     public static Variable rfft2(Variable x, Norm norm) {
-        long profiled = OpProfiler.begin(OpCategory.FFT);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.FFT)) {
             String op = "rfft2";
             requireNotNull(op, "norm", norm);
             Tensor xv = map(op, "x", x);
@@ -61,8 +60,6 @@ public final class Spectral {
                     RealFft2d.rfft2Backward(g, gradOf(0), norm);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -77,8 +74,7 @@ public final class Spectral {
      * @return the map {@code [N, h, w, C]}
      */
     public static Variable irfft2(Variable spec, int h, int w, Norm norm) {
-        long profiled = OpProfiler.begin(OpCategory.FFT);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.FFT)) {
             String op = "irfft2";
             requireNotNull(op, "norm", norm);
             Tensor sv = halfSpectrum(op, "spec", spec, w);
@@ -95,8 +91,6 @@ public final class Spectral {
                     RealFft2d.irfft2Backward(g, gradOf(0), norm);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -111,8 +105,7 @@ public final class Spectral {
      * @return the filtered spectrum, shaped like {@code spec}
      */
     public static Variable globalFilter(Variable spec, Variable complexWeight, int width) {
-        long profiled = OpProfiler.begin(OpCategory.FFT);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.FFT)) {
             String op = "globalFilter";
             Tensor sv = halfSpectrum(op, "spec", spec, width);
             requireNotNull(op, "complexWeight", complexWeight);
@@ -132,8 +125,6 @@ public final class Spectral {
                     if (gk != null) Elementwise.axpy(1f, SpectralOps.toInterleaved(gk), gradOf(1));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -150,8 +141,7 @@ public final class Spectral {
      * @return the filtered spectrum, shaped like {@code spec}
      */
     public static Variable dynamicFilter(Variable spec, Variable routeing, Variable complexWeights, int width) {
-        long profiled = OpProfiler.begin(OpCategory.FFT);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.FFT)) {
             String op = "dynamicFilter";
             Tensor sv = halfSpectrum(op, "spec", spec, width);
             Tensor kv = filterBank(op, complexWeights, sv.dim(1), sv.dim(2), "spec " + sv.shape());
@@ -166,8 +156,6 @@ public final class Spectral {
                             needsGrad(1) ? gradOf(1) : null, needsGrad(2) ? gradOf(2) : null);
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -183,8 +171,7 @@ public final class Spectral {
      * @return {@code [outH, outW, ...]}
      */
     public static Variable resizeFilter(Variable bank, int outH, int outW) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             String op = "resizeFilter";
             requireNotNull(op, "bank", bank);
             Tensor bv = bank.value();
@@ -204,8 +191,6 @@ public final class Spectral {
                     FilterResize.resizeBackward(g, gradOf(0));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -223,8 +208,7 @@ public final class Spectral {
      * @return the mixed map {@code [N, H, W, C]}
      */
     public static Variable dynamicFilterMixer(Variable x, Variable routeing, Variable complexWeights, Norm norm) {
-        long profiled = OpProfiler.begin(OpCategory.FFT);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.FFT)) {
             String op = "dynamicFilterMixer";
             requireNotNull(op, "norm", norm);
             Tensor xv = map(op, "x", x);
@@ -237,8 +221,6 @@ public final class Spectral {
             Tensor spec = RealFft2d.rfft2(xv, norm);
             SpectralOps.dynamicFilter(spec, rv, kv, w, spec);
             return Variable.constant(RealFft2d.irfft2(spec, h, w, norm));
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

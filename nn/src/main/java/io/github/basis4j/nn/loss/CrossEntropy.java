@@ -24,11 +24,8 @@ public final class CrossEntropy {
 
     /** Mean cross-entropy without weights or smoothing. */
     public static Variable crossEntropy(Variable logits, int[] labels) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             return crossEntropy(logits, labels, null, 0.0, Reduction.MEAN);
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 
@@ -37,8 +34,7 @@ public final class CrossEntropy {
      * [0, 1] and reduction; returns a one-element variable.
      */
     public static Variable crossEntropy(Variable logits, int[] labels, float[] classWeights, double labelSmoothing, Reduction reduction) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor z = logits.value();
             if (z.rank() != 2) throw new IllegalArgumentException("crossEntropy: logits must be [N, classes], got " + z.shape());
             int n = z.dim(0), k = z.dim(1);
@@ -104,8 +100,6 @@ public final class CrossEntropy {
                     }
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 

@@ -14,8 +14,7 @@ public final class Mse {
 
     /** mean((input − target)²) over all elements; gradient 2(x − t)/n flows to the input only. */
     public static Variable mse(Variable input, Tensor target) {
-        long profiled = OpProfiler.begin(OpCategory.OTHER);
-        try {
+        try (var _ = OpProfiler.time(OpCategory.OTHER)) {
             Tensor x = input.value();
             if (!x.shape().equals(target.shape())) {
                 throw new IllegalArgumentException("mse: target must have the input's shape " + x.shape() + ", got " + target.shape());
@@ -36,8 +35,6 @@ public final class Mse {
                     for (int i = 0; i < n; i++) dx.set(i, dx.get(i) + c * (x.get(i) - target.get(i)));
                 }
             });
-        } finally {
-            OpProfiler.end(profiled);
         }
     }
 }

@@ -6,15 +6,18 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * An opt-in timer of nn's ops: where the time of a forward or training step goes, by {@link OpCategory}.
  * Off unless the JVM starts with {@code -Dbasis4j.profile=true} or {@link #setEnabled(boolean)} turns it on.
  *
- * <p>Every functional op brackets its work with {@link #begin(OpCategory)} and {@link #end(long)} (in a
- * {@code finally}); {@code Graph.backward} does the same around each node's backward, under the category the
- * node was recorded with ({@link #currentCategory()} at record time). Only the outermost op on a thread is
- * timed, so an op that calls another op counts once, under its own category. Times are wall-clock
+ * <p>Every functional op runs its work inside {@code try (var _ = OpProfiler.time(category)) { ... }};
+ * {@code Graph.backward} does the same around each node's backward with {@link #timeBackward(OpCategory)}, under
+ * the category the node was recorded with ({@link #currentCategory()} at record time). Only the outermost op on a
+ * thread is timed, so an op that calls another op counts once, under its own category. Times are wall-clock
  * ({@link System#nanoTime()}) on the calling thread and include the kernels' parallel sections, which the
  * caller waits for.
  *
- * <p>When off, {@code begin} is one read of a volatile flag returning a constant and {@code end} one
- * comparison: no clock read, no thread-local lookup, no allocation.
+ * <p>Opening a measurement allocates nothing: when off, {@code time} is one read of a volatile flag returning a
+ * shared no-op {@link Scope}, and its {@code close} one comparison; when on, every op of a thread opens the same
+ * per-thread scope. (A helper taking the op's body as a lambda would read shorter, but the lambda captures the
+ * op's arguments, and C2 does not always inline such a helper shared by every op, so the lambda was allocated
+ * on each call.)
  */
 public final class OpProfiler {
     /** The system property that turns profiling on at start-up: {@code -Dbasis4j.profile=true}. */
@@ -25,8 +28,6 @@ public final class OpProfiler {
         FORWARD, BACKWARD
     }
 
-    /** What {@code begin} returns when it does not time: profiling off, or an op inside another op. */
-    private static final long OFF = Long.MIN_VALUE, NESTED = Long.MIN_VALUE + 1;
     private static final int CATEGORIES = OpCategory.values().length, PHASES = Phase.values().length;
 
     private static volatile boolean enabled = Boolean.getBoolean(PROPERTY);
@@ -34,14 +35,39 @@ public final class OpProfiler {
     private static final AtomicLongArray NANOS = new AtomicLongArray(PHASES * CATEGORIES);
     private static final AtomicLongArray CALLS = new AtomicLongArray(PHASES * CATEGORIES);
 
-    /** The op a thread is inside: nesting depth, and the outermost op's category and phase. */
-    private static final class Frame {
-        int depth;
-        OpCategory category;
-        Phase phase;
-    }
+    /** What {@code time} returns when profiling is off: closing it does nothing. */
+    private static final Scope OFF = new Scope();
+    private static final ThreadLocal<Scope> SCOPE = ThreadLocal.withInitial(Scope::new);
 
-    private static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
+    /**
+     * The ops a thread is inside, opened by {@link #time} or {@link #timeBackward} and closed by
+     * try-with-resources: the nesting depth, and the outermost op's category, phase and start.
+     */
+    public static final class Scope implements AutoCloseable {
+        private int depth;
+        private OpCategory category;
+        private Phase phase;
+        private long start;
+
+        private Scope() {
+        }
+
+        /** Ends the innermost open op, adding its time when it was the outermost. */
+        @Override
+        public void close() {
+            // Kept to one test so that every op inlines it; the measurement itself is out of line.
+            if (this != OFF) end();
+        }
+
+        private void end() {
+            long now = System.nanoTime();
+            if (--depth > 0) return;
+            int slot = phase.ordinal() * CATEGORIES + category.ordinal();
+            NANOS.addAndGet(slot, now - start);
+            CALLS.incrementAndGet(slot);
+            category = null;
+        }
+    }
 
     private OpProfiler() {
     }
@@ -65,44 +91,31 @@ public final class OpProfiler {
     }
 
     /**
-     * Starts timing a forward op of {@code category}; pass the result to {@link #end(long)} in a {@code finally}.
+     * Starts timing a forward op of {@code category}, to be closed by try-with-resources around the op's work,
+     * also when it throws.
      *
-     * @return a token for {@code end}
+     * @return the scope to close; the same object for every op of a thread
      */
-    public static long begin(OpCategory category) {
+    public static Scope time(OpCategory category) {
         return enabled ? open(category, Phase.FORWARD) : OFF;
     }
 
     /**
      * Starts timing the backward of an op recorded under {@code category} (null: recorded while profiling was
-     * off, counted as {@link OpCategory#OTHER}).
-     *
-     * @return a token for {@code end}
+     * off, counted as {@link OpCategory#OTHER}); closed like {@link #time(OpCategory)}'s.
      */
-    public static long beginBackward(OpCategory category) {
+    public static Scope timeBackward(OpCategory category) {
         return enabled ? open(category == null ? OpCategory.OTHER : category, Phase.BACKWARD) : OFF;
     }
 
-    private static long open(OpCategory category, Phase phase) {
-        if (category == null) throw new IllegalArgumentException("OpProfiler.begin: category must not be null");
-        Frame f = FRAME.get();
-        if (f.depth++ > 0) return NESTED;
-        f.category = category;
-        f.phase = phase;
-        return System.nanoTime();
-    }
-
-    /** Ends the op that {@code begin} returned {@code token} for, adding its time when it was the outermost. */
-    public static void end(long token) {
-        if (token == OFF) return;
-        long now = System.nanoTime();
-        Frame f = FRAME.get();
-        f.depth--;
-        if (token == NESTED) return;
-        int slot = f.phase.ordinal() * CATEGORIES + f.category.ordinal();
-        NANOS.addAndGet(slot, now - token);
-        CALLS.incrementAndGet(slot);
-        f.category = null;
+    private static Scope open(OpCategory category, Phase phase) {
+        if (category == null) throw new IllegalArgumentException("OpProfiler.time: category must not be null");
+        Scope s = SCOPE.get();
+        if (s.depth++ > 0) return s;
+        s.category = category;
+        s.phase = phase;
+        s.start = System.nanoTime();
+        return s;
     }
 
     /**
@@ -110,7 +123,7 @@ public final class OpProfiler {
      * {@code Graph.record} stores it in the node so that its backward is counted under the same category.
      */
     public static OpCategory currentCategory() {
-        return enabled ? FRAME.get().category : null;
+        return enabled ? SCOPE.get().category : null;
     }
 
     /** The totals so far. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * The PyTorch 1.13 golden values of the functional ops ({@code tools/fixtures/nn_ops.py}): activations
@@ -78,6 +79,19 @@ final class OpsFixture {
     static void assertGradient(String what, String expectedName, Variable v) {
         assertThat(v.grad()).as(what + " has a gradient").isNotNull();
         assertTensor(what, tensor(expectedName), v.grad(), GRAD_RTOL, GRAD_ATOL);
+    }
+
+    /**
+     * A one-input pooling or padding op against the entries {@code pool.<name>.x, y, r, dx}: its forward, and the
+     * gradient it gives x for the upstream gradient r.
+     */
+    static void assertPoolOpMatches(String name, UnaryOperator<Variable> op) {
+        String p = "pool." + name + ".";
+        Parameter x = new Parameter(tensor(p + "x"));
+        Variable y = op.apply(x);
+        assertForward(name, p + "y", y.value());
+        y.backward(tensor(p + "r"));
+        assertGradient(name + " dx", p + "dx", x);
     }
 
     static void assertTensor(String what, Tensor expected, Tensor actual, double rtol, double atol) {

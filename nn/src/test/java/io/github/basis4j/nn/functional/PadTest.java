@@ -1,8 +1,5 @@
 package io.github.basis4j.nn.functional;
 
-import static io.github.basis4j.nn.functional.OpsFixture.assertForward;
-import static io.github.basis4j.nn.functional.OpsFixture.assertGradient;
-import static io.github.basis4j.nn.functional.OpsFixture.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +8,6 @@ import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.simd.Shape;
 import io.github.basis4j.simd.Tensor;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** {@link Pad} against PyTorch's F.pad and the DSFB reference's option-A shortcut, and finite differences. */
@@ -19,24 +15,15 @@ class PadTest {
     /** Finite differences in float (see {@link GradCheck}): truncation and rounding both near 1e-4. */
     private static final double FD_RTOL = 2e-3, FD_ATOL = 2e-4;
 
-    private static void golden(String name, UnaryOperator<Variable> op) {
-        String p = "pool." + name + ".";
-        Parameter x = new Parameter(tensor(p + "x"));
-        Variable y = op.apply(x);
-        assertForward(name, p + "y", y.value());
-        y.backward(tensor(p + "r"));
-        assertGradient(name + " dx", p + "dx", x);
-    }
-
     @Test
     void pad2dMatchesPyTorch() {
         // F.pad(x, (left=1, right=2, top=0, bottom=3)) on NCHW.
-        golden("pad2d", x -> Pad.pad2d(x, 0, 3, 1, 2));
+        OpsFixture.assertPoolOpMatches("pad2d", x -> Pad.pad2d(x, 0, 3, 1, 2));
     }
 
     @Test
     void optionAShortcutMatchesTheReferenceLambdaLayer() {
-        golden("shortcut8", x -> Pad.optionAShortcut(x, 8));
+        OpsFixture.assertPoolOpMatches("shortcut8", x -> Pad.optionAShortcut(x, 8));
     }
 
     @Test

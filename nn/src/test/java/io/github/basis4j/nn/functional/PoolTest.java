@@ -1,8 +1,5 @@
 package io.github.basis4j.nn.functional;
 
-import static io.github.basis4j.nn.functional.OpsFixture.assertForward;
-import static io.github.basis4j.nn.functional.OpsFixture.assertGradient;
-import static io.github.basis4j.nn.functional.OpsFixture.tensor;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.basis4j.nn.autograd.Parameter;
@@ -10,7 +7,6 @@ import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.simd.Shape;
 import io.github.basis4j.simd.Tensor;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** {@link Pool} against PyTorch's pooling functions and against finite differences. */
@@ -18,30 +14,21 @@ class PoolTest {
     /** Finite differences in float (see {@link GradCheck}): truncation and rounding both near 1e-4. */
     private static final double FD_RTOL = 2e-3, FD_ATOL = 2e-4;
 
-    private static void golden(String name, UnaryOperator<Variable> op) {
-        String p = "pool." + name + ".";
-        Parameter x = new Parameter(tensor(p + "x"));
-        Variable y = op.apply(x);
-        assertForward(name, p + "y", y.value());
-        y.backward(tensor(p + "r"));
-        assertGradient(name + " dx", p + "dx", x);
-    }
-
     @Test
     void maxPoolMatchesPyTorch() {
-        golden("max3s2p1", x -> Pool.maxPool2d(x, 3, 2, 1));
+        OpsFixture.assertPoolOpMatches("max3s2p1", x -> Pool.maxPool2d(x, 3, 2, 1));
     }
 
     @Test
     void avgPoolMatchesPyTorchWithAndWithoutPaddingInTheCount() {
-        golden("avg3s2p1_incl", x -> Pool.avgPool2d(x, 3, 2, 1, true));
-        golden("avg3s1p1_excl", x -> Pool.avgPool2d(x, 3, 1, 1, false));
+        OpsFixture.assertPoolOpMatches("avg3s2p1_incl", x -> Pool.avgPool2d(x, 3, 2, 1, true));
+        OpsFixture.assertPoolOpMatches("avg3s1p1_excl", x -> Pool.avgPool2d(x, 3, 1, 1, false));
     }
 
     @Test
     void adaptiveAvgPoolAndGlobalMeanMatchPyTorch() {
-        golden("adaptive3x2", x -> Pool.adaptiveAvgPool2d(x, 3, 2));
-        golden("globalmean", Pool::globalMean);
+        OpsFixture.assertPoolOpMatches("adaptive3x2", x -> Pool.adaptiveAvgPool2d(x, 3, 2));
+        OpsFixture.assertPoolOpMatches("globalmean", Pool::globalMean);
     }
 
     @Test

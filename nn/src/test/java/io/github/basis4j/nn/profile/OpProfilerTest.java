@@ -52,8 +52,11 @@ class OpProfilerTest {
         for (OpCategory c : OpCategory.values()) {
             for (Phase p : Phase.values()) assertThat(s.calls(c, p)).as(c + " " + p).isZero();
         }
-        assertThat(OpProfiler.begin(OpCategory.GEMM)).as("the token of a disabled begin").isEqualTo(Long.MIN_VALUE);
-        assertThat(OpProfiler.currentCategory()).isNull();
+        try (OpProfiler.Scope gemm = OpProfiler.time(OpCategory.GEMM); OpProfiler.Scope fft = OpProfiler.time(OpCategory.FFT)) {
+            assertThat(gemm).as("a disabled time() returns the shared no-op scope").isSameAs(fft);
+            assertThat(OpProfiler.currentCategory()).isNull();
+        }
+        assertThat(OpProfiler.snapshot().totalNanos()).isZero();
     }
 
     @Test
@@ -90,10 +93,12 @@ class OpProfilerTest {
         assertThat(d.calls(OpCategory.OTHER, Phase.FORWARD)).isEqualTo(1);
         assertThat(OpProfiler.currentCategory()).as("no op open after it returned").isNull();
 
-        long outer = OpProfiler.begin(OpCategory.FFT);
-        assertThat(OpProfiler.currentCategory()).isEqualTo(OpCategory.FFT);
-        Activation.relu(Variable.constant(Tensor.uniform(Shape.of(16), -1f, 1f, 6)));
-        OpProfiler.end(outer);
+        try (var _ = OpProfiler.time(OpCategory.FFT)) {
+            assertThat(OpProfiler.currentCategory()).isEqualTo(OpCategory.FFT);
+            Activation.relu(Variable.constant(Tensor.uniform(Shape.of(16), -1f, 1f, 6)));
+            assertThat(OpProfiler.currentCategory()).as("the outer op is still open").isEqualTo(OpCategory.FFT);
+        }
+        assertThat(OpProfiler.currentCategory()).isNull();
         Snapshot e = OpProfiler.snapshot().minus(before);
         assertThat(e.calls(OpCategory.FFT, Phase.FORWARD)).isEqualTo(1);
         assertThat(e.calls(OpCategory.ELEMENTWISE, Phase.FORWARD)).as("the nested relu is part of the outer op").isZero();
@@ -107,7 +112,7 @@ class OpProfilerTest {
         assertThat(OpProfiler.currentCategory()).isNull();
         Activation.relu(Variable.constant(Tensor.zeros(3)));
         assertThat(OpProfiler.snapshot().calls(OpCategory.ELEMENTWISE, Phase.FORWARD)).as("the next op is timed").isEqualTo(1);
-        assertThatThrownBy(() -> OpProfiler.begin(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OpProfiler.time(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -31,8 +31,6 @@ class ElementwiseKernelsTest {
 
     /** Inputs and outputs start this far into their arrays. */
     private static final int OFF = 5;
-    /** Written around every output range; must survive every kernel. */
-    private static final float GUARD = -7777.25f;
     /** Sizes for twin parity: the awkward ones plus one that spans several parallel chunks. */
     private static final int[] SIZES = append(AWKWARD_SIZES, 40_003);
     /** Transcendental twins differ by the vector approximations' few ulp (see FloatMathAccuracyTest). */
@@ -63,28 +61,16 @@ class ElementwiseKernelsTest {
 
     /** n uniform values in [lo, hi) at {@link #OFF}, NaN before and after. */
     private static float[] input(int n, float lo, float hi, long seed) {
-        float[] a = new float[n + 2 * OFF];
-        Arrays.fill(a, Float.NaN);
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) a[OFF + i] = (float) (lo + (hi - lo) * r.nextDouble());
-        return a;
+        return KernelTesting.nanFramed(n, OFF, lo, hi, seed);
     }
 
     /** An output array: guards around, random non-zero values inside (accumulating kernels must add to them). */
     private static float[] output(int n, long seed) {
-        float[] a = new float[n + 2 * OFF];
-        Arrays.fill(a, GUARD);
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) a[OFF + i] = (float) (r.nextDouble() - 0.5);
-        return a;
+        return KernelTesting.framedOutput(n, OFF, seed);
     }
 
     private static void assertGuards(String what, float[] out, int n) {
-        for (int i = 0; i < out.length; i++) {
-            if ((i < OFF || i >= OFF + n) && out[i] != GUARD) {
-                throw new AssertionError(what + ": guard at index " + i + " overwritten with " + out[i]);
-            }
-        }
+        KernelTesting.assertFrame(what, out, OFF, n);
     }
 
     /**

@@ -42,6 +42,39 @@ final class KernelTesting {
         }
     }
 
+    /**
+     * {@code off + n + off} floats: n uniform values in [lo, hi) at {@code off}, NaN before and after, so that a
+     * kernel reading outside its range poisons its result.
+     */
+    static float[] nanFramed(int n, int off, float lo, float hi, long seed) {
+        float[] a = new float[n + 2 * off];
+        Arrays.fill(a, Float.NaN);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) a[off + i] = (float) (lo + (hi - lo) * r.nextDouble());
+        return a;
+    }
+
+    /**
+     * {@code off + n + off} floats: {@link #GUARD_VALUE} around random non-zero values at {@code off} (an output
+     * that accumulating kernels must add to).
+     */
+    static float[] framedOutput(int n, int off, long seed) {
+        float[] a = new float[n + 2 * off];
+        Arrays.fill(a, GUARD_VALUE);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) a[off + i] = (float) (r.nextDouble() - 0.5);
+        return a;
+    }
+
+    /** Asserts that every element of {@code out} outside {@code [off, off + n)} still holds {@link #GUARD_VALUE}. */
+    static void assertFrame(String what, float[] out, int off, int n) {
+        for (int i = 0; i < out.length; i++) {
+            if ((i < off || i >= off + n) && out[i] != GUARD_VALUE) {
+                throw new AssertionError(what + ": guard at index " + i + " overwritten with " + out[i]);
+            }
+        }
+    }
+
     /** {@code n} distinct values {@code k·step} for a shuffled k: no ties closer than {@code step}. */
     static float[] distinct(int n, float step, long seed) {
         float[] a = new float[n];

@@ -28,7 +28,6 @@ class ReductionKernelsTest {
     private static final ReductionKernels[] BOTH = {ORACLE, UNDER_TEST};
 
     private static final int OFF = 3;
-    private static final float GUARD = -7777.25f;
     private static final int INT_GUARD = -99;
     private static final int[] INNERS = {1, 3, 16, 17, 33};
     private static final int[] OUTERS = {1, 3};
@@ -43,19 +42,11 @@ class ReductionKernelsTest {
     }
 
     private static float[] input(int n, float lo, float hi, long seed) {
-        float[] a = new float[n + 2 * OFF];
-        Arrays.fill(a, Float.NaN);
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) a[OFF + i] = (float) (lo + (hi - lo) * r.nextDouble());
-        return a;
+        return KernelTesting.nanFramed(n, OFF, lo, hi, seed);
     }
 
     private static float[] output(int n, long seed) {
-        float[] a = new float[n + 2 * OFF];
-        Arrays.fill(a, GUARD);
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) a[OFF + i] = (float) (r.nextDouble() - 0.5);
-        return a;
+        return KernelTesting.framedOutput(n, OFF, seed);
     }
 
     private static int[] intOutput(int n) {
@@ -65,11 +56,7 @@ class ReductionKernelsTest {
     }
 
     private static void assertGuards(String what, float[] out, int n) {
-        for (int i = 0; i < out.length; i++) {
-            if ((i < OFF || i >= OFF + n) && out[i] != GUARD) {
-                throw new AssertionError(what + ": guard at index " + i + " overwritten with " + out[i]);
-            }
-        }
+        KernelTesting.assertFrame(what, out, OFF, n);
     }
 
     private static void assertGuards(String what, int[] out, int n) {
