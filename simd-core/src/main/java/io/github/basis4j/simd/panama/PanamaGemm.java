@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>Blocking</h2>
  * C is cut into tiles of at most {@link #TILE_M} × {@link #TILE_N} elements, one {@link Parallel} chunk
- * each. A thread computes its tile block by block along k ({@link #KC} deep at most):
+ * each; a product with few rows gets narrower tiles, so that there are {@link #MIN_TILES} of them to
+ * share. A thread computes its tile block by block along k ({@link #KC} deep at most):
  * <pre>
  * for each k-block pc (in ascending order):
  *     pack op(B)[pc : pc+kc, tile columns] into NR-wide panels     (the B block, ≤ 512 KiB, L2)
@@ -22,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  *             micro-kernel: C[MR × NR] (+)= alpha · op(A) rows · B panel
  * </pre>
  * The B packing absorbs op(B)'s transpose; op(A) is addressed through a row and a depth stride, so one
- * micro-kernel serves all four combinations.
+ * micro-kernel serves all four combinations. When C has more than one row of tiles, every row would pack
+ * the same B blocks, so op(B) is instead packed once per call, in parallel, into a buffer the tiles share
+ * (up to {@link #SHARED_B_MAX_FLOATS}).
  *
  * <h2>Why A is not packed</h2>
  * The kernel broadcasts one A element per row and depth, so it never needs A's rows side by side in a
@@ -87,6 +90,18 @@ public final class PanamaGemm implements GemmKernels {
     /** Most columns of a C tile: a KC × TILE_N B block is 512 KiB, so A and B blocks share the L2. */
     static final int TILE_N = 512;
     /**
+     * C tiles a product is cut into at least where its columns allow ({@link #columnTile}): enough for a
+     * few threads to share evenly.
+     */
+    static final int MIN_TILES = 8;
+    /**
+     * Largest op(B), in packed floats, that is packed once per call and shared by all tiles (16 MiB), which
+     * bounds the calling thread's buffer; beyond it each tile packs its own blocks as before.
+     */
+    static final long SHARED_B_MAX_FLOATS = 4L << 20;
+    /** Packed floats per parallel chunk of {@link #packShared}. */
+    private static final int PACK_CHUNK_FLOATS = 32 * 1024;
+    /**
      * Products with fewer C tiles than this split k ({@link #splitDepth}) so that their work spreads
      * over more than a tile's worth of parallel chunks.
      */
@@ -126,8 +141,8 @@ public final class PanamaGemm implements GemmKernels {
             PanamaGemv.gemv(!transA, m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, lda, beta, c, cOff, ldc);
             return;
         }
-        int tileM = balancedTile(m, TILE_M, MR), tileN = balancedTile(n, TILE_N, NR);
-        int tilesM = ceilDiv(m, tileM), tilesN = ceilDiv(n, tileN);
+        int tileM = balancedTile(m, TILE_M, MR), tilesM = ceilDiv(m, tileM);
+        int tileN = columnTile(n, tilesM), tilesN = ceilDiv(n, tileN);
         int depthChunks = depthChunks(m, n, k, tilesM * tilesN);
         if (depthChunks > 1) {
             splitDepth(transA, transB, m, n, k, depthChunks, tileM, tileN, alpha, a, aOff, lda, b, bOff, ldb,
@@ -136,15 +151,56 @@ public final class PanamaGemm implements GemmKernels {
         }
         // Depth blocks depend on k alone (never on tiles or threads): that fixes each element's summation order.
         int kc = ceilDiv(k, ceilDiv(k, KC));
+        // With several rows of tiles every row would pack the same B blocks again (a Linear's transposed
+        // weight at 196 rows: twice per call, scalar transposes costing about a third of the product), so
+        // op(B) is packed once, in parallel, and shared. One row of tiles packs each block once anyway, and
+        // there packing inside the tile keeps the block in the cache of the thread that uses it.
+        int nPad = roundUp(n, NR);
+        float[] shared = tilesM > 1 && (long) k * nPad <= SHARED_B_MAX_FLOATS ? packShared(transB, k, n, kc, b, bOff, ldb) : null;
         Parallel.forChunks(tilesM * tilesN, 1, (chunk, from, to) -> {
             for (int t = from; t < to; t++) {
                 int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
                 tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), k, kc, alpha,
                         a, transA ? aOff + i0 : aOff + i0 * lda, lda,
-                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, shared, nPad, j0,
                         beta, c, cOff + i0 * ldc + j0, ldc);
             }
         });
+    }
+
+    /**
+     * Columns per C tile: balanced tiles of at most {@link #TILE_N}, made narrower (down to one NR panel)
+     * until the {@code tilesM} rows of tiles hold {@link #MIN_TILES} tiles, so that products with few rows
+     * (a Linear over the 49 or 196 tokens of a late stage at batch 1) still spread over the threads.
+     * Always a multiple of NR, so tiles cut B at panel boundaries. Depends on m and n only.
+     */
+    static int columnTile(int n, int tilesM) {
+        int tileN = balancedTile(n, TILE_N, NR);
+        int wanted = ceilDiv(MIN_TILES, tilesM);
+        if (ceilDiv(n, tileN) >= wanted) return tileN;
+        return Math.max(NR, roundUp(ceilDiv(n, wanted), NR));
+    }
+
+    /**
+     * Packs all of op(B) ([k, n] at {@code b[bOff]}) into this thread's shared buffer, k-block by k-block
+     * ({@code kc} deep, the last possibly shallower): the block at depth {@code pc} starts at
+     * {@code pc·nPad}, and within it the panel of columns {@code j..} at {@code j·kcq} (kcq the block's depth),
+     * in {@link #packPanel}'s layout. Panels are packed in parallel; each writes its own floats.
+     */
+    private static float[] packShared(boolean transB, int k, int n, int kc, float[] b, int bOff, int ldb) {
+        int nPad = roundUp(n, NR), panels = ceilDiv(n, NR), blocks = ceilDiv(k, kc);
+        float[] bp = GemmWorkspace.get().sharedB(k * nPad);
+        int colStride = transB ? ldb : 1, depthStride = transB ? 1 : ldb;
+        int grain = Math.max(1, PACK_CHUNK_FLOATS / (kc * NR));
+        Parallel.forRange(blocks * panels, grain, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int pc = (item / panels) * kc, jg = (item % panels) * NR;
+                int kcq = Math.min(kc, k - pc), nr = Math.min(NR, n - jg);
+                packPanel(b, bOff + jg * colStride + pc * depthStride, colStride, depthStride, kcq, nr, panelWidth(nr),
+                        bp, pc * nPad + jg * kcq);
+            }
+        });
+        return bp;
     }
 
     /**
@@ -181,7 +237,7 @@ public final class PanamaGemm implements GemmKernels {
                 int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
                 tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), kq, kc, 1f,
                         a, transA ? aOff + p0 * lda + i0 : aOff + i0 * lda + p0, lda,
-                        b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb,
+                        b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb, null, 0, 0,
                         0f, partials, q * mn + i0 * n + j0, n);
             }
         });
@@ -226,13 +282,15 @@ public final class PanamaGemm implements GemmKernels {
 
     /**
      * One C tile of [mt, nt] at {@code c[cOff]}, over all of k. {@code aOff} and {@code bOff} already point
-     * at the tile's first row of op(A) and first column of op(B).
+     * at the tile's first row of op(A) and first column of op(B). With a non-null {@code shared} (from
+     * {@link #packShared}, {@code nPad} columns wide) the tile's B panels are read from there, starting at
+     * column {@code j0}, instead of being packed here.
      */
     private static void tile(boolean transA, boolean transB, int mt, int nt, int k, int kcMax, float alpha,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff, int ldc) {
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] shared, int nPad,
+                             int j0, float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
-        float[] bp = ws.bPanels(roundUp(nt, NR) * kcMax);
+        float[] bp = shared != null ? shared : ws.bPanels(roundUp(nt, NR) * kcMax);
         float[] acc = ws.accumulators(MR * NR);
         // op(A) is read where it lies (see "Why A is not packed" in the class comment): row r, depth p of
         // the tile is a[aOff + r·rowStride + p·depthStride].
@@ -240,7 +298,12 @@ public final class PanamaGemm implements GemmKernels {
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float blockBeta = pc == 0 ? beta : 1f;
-            packB(transB, b, transB ? bOff + pc : bOff + pc * ldb, ldb, kc, nt, bp);
+            int bBase = 0;
+            if (shared == null) {
+                packB(transB, b, transB ? bOff + pc : bOff + pc * ldb, ldb, kc, nt, bp);
+            } else {
+                bBase = pc * nPad + j0 * kc;
+            }
             for (int jp = 0; jp < nt; jp += NR) {
                 int nr = Math.min(NR, nt - jp);
                 for (int ip = 0; ip < mt; ip += MR) {
@@ -248,10 +311,10 @@ public final class PanamaGemm implements GemmKernels {
                     int aIdx = aOff + ip * rowStride + pc * depthStride;
                     int cIdx = cOff + ip * ldc + jp;
                     if (nr > L) {
-                        kernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
+                        kernel(kc, a, aIdx, rowStride, depthStride, bp, bBase + jp * kc, acc, mr, nr, alpha, blockBeta,
                                 c, cIdx, ldc);
                     } else {
-                        narrowKernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
+                        narrowKernel(kc, a, aIdx, rowStride, depthStride, bp, bBase + jp * kc, acc, mr, nr, alpha,
                                 blockBeta, c, cIdx, ldc);
                     }
                 }
