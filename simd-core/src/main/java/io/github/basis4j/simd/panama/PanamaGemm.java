@@ -414,11 +414,274 @@ public final class PanamaGemm implements GemmKernels {
         // store stride and drops the per-element range checks (it eliminates them for constant scales
         // only); a variable stride here cost the transposed shapes 10-15 %.
         assert depthStride == 1 : "a panel's columns or its depths must be contiguous";
-        for (int j = 0; j < w; j++) {
-            int s = j < live ? srcIdx + j * colStride : -1, d = dstIdx + j;
-            if (w == NR) transposeColumn(src, s, kc, dst, d, NR);
-            else transposeColumn(src, s, kc, dst, d, L);
+        int p0 = 0;
+        if (live == w) {
+            // Whole L × L blocks by register transposes, L columns (one vector of the panel) at a time.
+            for (; p0 + L <= kc; p0 += L) {
+                for (int j = 0; j < w; j += L) transposeBlock(src, srcIdx + j * colStride + p0, colStride, dst, dstIdx + p0 * w + j, w);
+            }
+            if (p0 == kc) return;
         }
+        for (int j = 0; j < w; j++) {
+            int s = j < live ? srcIdx + j * colStride + p0 : -1, d = dstIdx + p0 * w + j;
+            if (w == NR) transposeColumn(src, s, kc - p0, dst, d, NR);
+            else transposeColumn(src, s, kc - p0, dst, d, L);
+        }
+    }
+
+    /**
+     * Index vectors of the register transpose ({@link #transposeBlock}), one pair per stage: stage s swaps the
+     * off-diagonal h × h blocks, h = L/2^(s+1), of every 2h × 2h block. For a pair of rows (i, i + h),
+     * {@code LOW[s]} picks row i's new lanes and {@code HIGH[s]} row i + h's from the two rows
+     * ({@link FloatVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)}: an index below L
+     * takes the first row's lane, L + l the second row's lane l).
+     */
+    private static final FloatVector[] LOW = new FloatVector[Integer.numberOfTrailingZeros(L)];
+    private static final FloatVector[] HIGH = new FloatVector[LOW.length];
+
+    static {
+        for (int st = 0, h = L / 2; h >= 1; st++, h /= 2) {
+            float[] lo = new float[L], hi = new float[L];
+            for (int l = 0; l < L; l++) {
+                boolean first = (l & h) == 0;
+                lo[l] = first ? l : L + l - h;
+                hi[l] = first ? l + h : L + l;
+            }
+            LOW[st] = FloatVector.fromArray(F, lo, 0);
+            HIGH[st] = FloatVector.fromArray(F, hi, 0);
+        }
+    }
+
+    /**
+     * Writes the L × L block of columns {@code src[s + j·ld + p]} (column j, depth p &lt; L) as rows
+     * {@code dst[d + p·w + j]}: L vector loads, log2(L) rounds of two-vector lane selections (one
+     * {@code vpermt2ps} each on AVX-512) and L vector stores, against 2·L² scalar moves in
+     * {@link #transposeColumn}. One variant per vector length, each with named registers, since an
+     * array of vectors would not stay in registers.
+     */
+    private static void transposeBlock(float[] src, int s, int ld, float[] dst, int d, int w) {
+        switch (L) {
+            case 16 -> transpose16(src, s, ld, dst, d, w);
+            case 8 -> transpose8(src, s, ld, dst, d, w);
+            case 4 -> transpose4(src, s, ld, dst, d, w);
+            default -> {
+                for (int j = 0; j < L; j++) {
+                    for (int p = 0; p < L; p++) dst[d + p * w + j] = src[s + j * ld + p];
+                }
+            }
+        }
+    }
+
+    /** {@link #transposeBlock} for 16 lanes. */
+    private static void transpose16(float[] src, int s, int ld, float[] dst, int d, int w) {
+        FloatVector x0 = FloatVector.fromArray(F, src, s);
+        FloatVector x1 = FloatVector.fromArray(F, src, s + 1 * ld);
+        FloatVector x2 = FloatVector.fromArray(F, src, s + 2 * ld);
+        FloatVector x3 = FloatVector.fromArray(F, src, s + 3 * ld);
+        FloatVector x4 = FloatVector.fromArray(F, src, s + 4 * ld);
+        FloatVector x5 = FloatVector.fromArray(F, src, s + 5 * ld);
+        FloatVector x6 = FloatVector.fromArray(F, src, s + 6 * ld);
+        FloatVector x7 = FloatVector.fromArray(F, src, s + 7 * ld);
+        FloatVector x8 = FloatVector.fromArray(F, src, s + 8 * ld);
+        FloatVector x9 = FloatVector.fromArray(F, src, s + 9 * ld);
+        FloatVector x10 = FloatVector.fromArray(F, src, s + 10 * ld);
+        FloatVector x11 = FloatVector.fromArray(F, src, s + 11 * ld);
+        FloatVector x12 = FloatVector.fromArray(F, src, s + 12 * ld);
+        FloatVector x13 = FloatVector.fromArray(F, src, s + 13 * ld);
+        FloatVector x14 = FloatVector.fromArray(F, src, s + 14 * ld);
+        FloatVector x15 = FloatVector.fromArray(F, src, s + 15 * ld);
+        FloatVector a00 = LOW[0].selectFrom(x0, x8);
+        x8 = HIGH[0].selectFrom(x0, x8);
+        x0 = a00;
+        FloatVector a01 = LOW[0].selectFrom(x1, x9);
+        x9 = HIGH[0].selectFrom(x1, x9);
+        x1 = a01;
+        FloatVector a02 = LOW[0].selectFrom(x2, x10);
+        x10 = HIGH[0].selectFrom(x2, x10);
+        x2 = a02;
+        FloatVector a03 = LOW[0].selectFrom(x3, x11);
+        x11 = HIGH[0].selectFrom(x3, x11);
+        x3 = a03;
+        FloatVector a04 = LOW[0].selectFrom(x4, x12);
+        x12 = HIGH[0].selectFrom(x4, x12);
+        x4 = a04;
+        FloatVector a05 = LOW[0].selectFrom(x5, x13);
+        x13 = HIGH[0].selectFrom(x5, x13);
+        x5 = a05;
+        FloatVector a06 = LOW[0].selectFrom(x6, x14);
+        x14 = HIGH[0].selectFrom(x6, x14);
+        x6 = a06;
+        FloatVector a07 = LOW[0].selectFrom(x7, x15);
+        x15 = HIGH[0].selectFrom(x7, x15);
+        x7 = a07;
+        FloatVector a10 = LOW[1].selectFrom(x0, x4);
+        x4 = HIGH[1].selectFrom(x0, x4);
+        x0 = a10;
+        FloatVector a11 = LOW[1].selectFrom(x1, x5);
+        x5 = HIGH[1].selectFrom(x1, x5);
+        x1 = a11;
+        FloatVector a12 = LOW[1].selectFrom(x2, x6);
+        x6 = HIGH[1].selectFrom(x2, x6);
+        x2 = a12;
+        FloatVector a13 = LOW[1].selectFrom(x3, x7);
+        x7 = HIGH[1].selectFrom(x3, x7);
+        x3 = a13;
+        FloatVector a18 = LOW[1].selectFrom(x8, x12);
+        x12 = HIGH[1].selectFrom(x8, x12);
+        x8 = a18;
+        FloatVector a19 = LOW[1].selectFrom(x9, x13);
+        x13 = HIGH[1].selectFrom(x9, x13);
+        x9 = a19;
+        FloatVector a110 = LOW[1].selectFrom(x10, x14);
+        x14 = HIGH[1].selectFrom(x10, x14);
+        x10 = a110;
+        FloatVector a111 = LOW[1].selectFrom(x11, x15);
+        x15 = HIGH[1].selectFrom(x11, x15);
+        x11 = a111;
+        FloatVector a20 = LOW[2].selectFrom(x0, x2);
+        x2 = HIGH[2].selectFrom(x0, x2);
+        x0 = a20;
+        FloatVector a21 = LOW[2].selectFrom(x1, x3);
+        x3 = HIGH[2].selectFrom(x1, x3);
+        x1 = a21;
+        FloatVector a24 = LOW[2].selectFrom(x4, x6);
+        x6 = HIGH[2].selectFrom(x4, x6);
+        x4 = a24;
+        FloatVector a25 = LOW[2].selectFrom(x5, x7);
+        x7 = HIGH[2].selectFrom(x5, x7);
+        x5 = a25;
+        FloatVector a28 = LOW[2].selectFrom(x8, x10);
+        x10 = HIGH[2].selectFrom(x8, x10);
+        x8 = a28;
+        FloatVector a29 = LOW[2].selectFrom(x9, x11);
+        x11 = HIGH[2].selectFrom(x9, x11);
+        x9 = a29;
+        FloatVector a212 = LOW[2].selectFrom(x12, x14);
+        x14 = HIGH[2].selectFrom(x12, x14);
+        x12 = a212;
+        FloatVector a213 = LOW[2].selectFrom(x13, x15);
+        x15 = HIGH[2].selectFrom(x13, x15);
+        x13 = a213;
+        FloatVector a30 = LOW[3].selectFrom(x0, x1);
+        x1 = HIGH[3].selectFrom(x0, x1);
+        x0 = a30;
+        FloatVector a32 = LOW[3].selectFrom(x2, x3);
+        x3 = HIGH[3].selectFrom(x2, x3);
+        x2 = a32;
+        FloatVector a34 = LOW[3].selectFrom(x4, x5);
+        x5 = HIGH[3].selectFrom(x4, x5);
+        x4 = a34;
+        FloatVector a36 = LOW[3].selectFrom(x6, x7);
+        x7 = HIGH[3].selectFrom(x6, x7);
+        x6 = a36;
+        FloatVector a38 = LOW[3].selectFrom(x8, x9);
+        x9 = HIGH[3].selectFrom(x8, x9);
+        x8 = a38;
+        FloatVector a310 = LOW[3].selectFrom(x10, x11);
+        x11 = HIGH[3].selectFrom(x10, x11);
+        x10 = a310;
+        FloatVector a312 = LOW[3].selectFrom(x12, x13);
+        x13 = HIGH[3].selectFrom(x12, x13);
+        x12 = a312;
+        FloatVector a314 = LOW[3].selectFrom(x14, x15);
+        x15 = HIGH[3].selectFrom(x14, x15);
+        x14 = a314;
+        x0.intoArray(dst, d);
+        x1.intoArray(dst, d + 1 * w);
+        x2.intoArray(dst, d + 2 * w);
+        x3.intoArray(dst, d + 3 * w);
+        x4.intoArray(dst, d + 4 * w);
+        x5.intoArray(dst, d + 5 * w);
+        x6.intoArray(dst, d + 6 * w);
+        x7.intoArray(dst, d + 7 * w);
+        x8.intoArray(dst, d + 8 * w);
+        x9.intoArray(dst, d + 9 * w);
+        x10.intoArray(dst, d + 10 * w);
+        x11.intoArray(dst, d + 11 * w);
+        x12.intoArray(dst, d + 12 * w);
+        x13.intoArray(dst, d + 13 * w);
+        x14.intoArray(dst, d + 14 * w);
+        x15.intoArray(dst, d + 15 * w);
+    }
+
+    /** {@link #transposeBlock} for 8 lanes. */
+    private static void transpose8(float[] src, int s, int ld, float[] dst, int d, int w) {
+        FloatVector x0 = FloatVector.fromArray(F, src, s);
+        FloatVector x1 = FloatVector.fromArray(F, src, s + 1 * ld);
+        FloatVector x2 = FloatVector.fromArray(F, src, s + 2 * ld);
+        FloatVector x3 = FloatVector.fromArray(F, src, s + 3 * ld);
+        FloatVector x4 = FloatVector.fromArray(F, src, s + 4 * ld);
+        FloatVector x5 = FloatVector.fromArray(F, src, s + 5 * ld);
+        FloatVector x6 = FloatVector.fromArray(F, src, s + 6 * ld);
+        FloatVector x7 = FloatVector.fromArray(F, src, s + 7 * ld);
+        FloatVector a00 = LOW[0].selectFrom(x0, x4);
+        x4 = HIGH[0].selectFrom(x0, x4);
+        x0 = a00;
+        FloatVector a01 = LOW[0].selectFrom(x1, x5);
+        x5 = HIGH[0].selectFrom(x1, x5);
+        x1 = a01;
+        FloatVector a02 = LOW[0].selectFrom(x2, x6);
+        x6 = HIGH[0].selectFrom(x2, x6);
+        x2 = a02;
+        FloatVector a03 = LOW[0].selectFrom(x3, x7);
+        x7 = HIGH[0].selectFrom(x3, x7);
+        x3 = a03;
+        FloatVector a10 = LOW[1].selectFrom(x0, x2);
+        x2 = HIGH[1].selectFrom(x0, x2);
+        x0 = a10;
+        FloatVector a11 = LOW[1].selectFrom(x1, x3);
+        x3 = HIGH[1].selectFrom(x1, x3);
+        x1 = a11;
+        FloatVector a14 = LOW[1].selectFrom(x4, x6);
+        x6 = HIGH[1].selectFrom(x4, x6);
+        x4 = a14;
+        FloatVector a15 = LOW[1].selectFrom(x5, x7);
+        x7 = HIGH[1].selectFrom(x5, x7);
+        x5 = a15;
+        FloatVector a20 = LOW[2].selectFrom(x0, x1);
+        x1 = HIGH[2].selectFrom(x0, x1);
+        x0 = a20;
+        FloatVector a22 = LOW[2].selectFrom(x2, x3);
+        x3 = HIGH[2].selectFrom(x2, x3);
+        x2 = a22;
+        FloatVector a24 = LOW[2].selectFrom(x4, x5);
+        x5 = HIGH[2].selectFrom(x4, x5);
+        x4 = a24;
+        FloatVector a26 = LOW[2].selectFrom(x6, x7);
+        x7 = HIGH[2].selectFrom(x6, x7);
+        x6 = a26;
+        x0.intoArray(dst, d);
+        x1.intoArray(dst, d + 1 * w);
+        x2.intoArray(dst, d + 2 * w);
+        x3.intoArray(dst, d + 3 * w);
+        x4.intoArray(dst, d + 4 * w);
+        x5.intoArray(dst, d + 5 * w);
+        x6.intoArray(dst, d + 6 * w);
+        x7.intoArray(dst, d + 7 * w);
+    }
+
+    /** {@link #transposeBlock} for 4 lanes. */
+    private static void transpose4(float[] src, int s, int ld, float[] dst, int d, int w) {
+        FloatVector x0 = FloatVector.fromArray(F, src, s);
+        FloatVector x1 = FloatVector.fromArray(F, src, s + 1 * ld);
+        FloatVector x2 = FloatVector.fromArray(F, src, s + 2 * ld);
+        FloatVector x3 = FloatVector.fromArray(F, src, s + 3 * ld);
+        FloatVector a00 = LOW[0].selectFrom(x0, x2);
+        x2 = HIGH[0].selectFrom(x0, x2);
+        x0 = a00;
+        FloatVector a01 = LOW[0].selectFrom(x1, x3);
+        x3 = HIGH[0].selectFrom(x1, x3);
+        x1 = a01;
+        FloatVector a10 = LOW[1].selectFrom(x0, x1);
+        x1 = HIGH[1].selectFrom(x0, x1);
+        x0 = a10;
+        FloatVector a12 = LOW[1].selectFrom(x2, x3);
+        x3 = HIGH[1].selectFrom(x2, x3);
+        x2 = a12;
+        x0.intoArray(dst, d);
+        x1.intoArray(dst, d + 1 * w);
+        x2.intoArray(dst, d + 2 * w);
+        x3.intoArray(dst, d + 3 * w);
     }
 
     /**
