@@ -57,13 +57,6 @@ import jdk.incubator.vector.VectorSpecies;
  * that store: the first k-block writes {@code alpha·acc + beta·C} (just {@code alpha·acc} when beta is
  * 0, so C is never read and NaNs in it do not propagate) and later blocks add {@code alpha·acc}.
  *
- * <h2>Few rows against a transposed B</h2>
- * {@code A·Bᵀ} with m &lt; n and m small (a Linear layer over the 49 tokens of a last stage) is computed as
- * {@code Cᵀ = B·Aᵀ} ({@link #swapOperands}): the large B is then the operand read in place and the small A
- * the one packed, and the tiles are stored transposed. Every element is still summed over the same
- * k-blocks in ascending order, so the choice, a function of the shape alone, keeps results independent of
- * the thread count.
- *
  * <h2>One row or one column</h2>
  * When m = 1 or n = 1 the product is a vector × matrix product and goes to {@link PanamaGemv}, which
  * streams the matrix once instead of computing an 8-row tile with one live row.
@@ -106,13 +99,6 @@ public final class PanamaGemm implements GemmKernels {
      * bounds the calling thread's buffer; beyond it each tile packs its own blocks as before.
      */
     static final long SHARED_B_MAX_FLOATS = 4L << 20;
-    /**
-     * Most rows of C for which {@code A·Bᵀ} is computed swapped ({@link #swapOperands}). Measured at T=1 with
-     * n = 512 to 2048: 49 rows ran 20 % faster swapped, 196 rows 25 % slower (there B is already packed once
-     * and shared, and the transposed scalar stores and the padding of the 196 columns cost more than the
-     * smaller pack saves).
-     */
-    static final int SWAP_MAX_ROWS = 64;
     /** Packed floats per parallel chunk of {@link #packShared}. */
     private static final int PACK_CHUNK_FLOATS = 32 * 1024;
     /**
@@ -155,41 +141,10 @@ public final class PanamaGemm implements GemmKernels {
             PanamaGemv.gemv(!transA, m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, lda, beta, c, cOff, ldc);
             return;
         }
-        if (swapOperands(transA, transB, m, n, k)) {
-            // Cᵀ = B · Aᵀ: B ([n, k] as stored) is read in place as the row operand, and only A is packed.
-            product(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc, true);
-        } else {
-            product(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false);
-        }
-    }
-
-    /**
-     * Whether {@link #sgemm} computes {@code Cᵀ = B·Aᵀ} instead: for {@code A·Bᵀ} (a Linear layer, B its
-     * [out, in] weight) with fewer rows than columns. The kernel reads its row operand in place and packs
-     * the other, transposing it here; packing the small activation instead of the large weight turns
-     * k·n scalar transposes per call into k·m (a 49-token stage at batch 1: 1 M floats become 100 K, which
-     * was half of that product's time). Only up to {@link #SWAP_MAX_ROWS} rows, and not where the swapped
-     * product would split k, whose partials are laid out for an unswapped C.
-     */
-    static boolean swapOperands(boolean transA, boolean transB, int m, int n, int k) {
-        if (transA || !transB || m >= n || m > SWAP_MAX_ROWS) return false;
-        int tilesM = ceilDiv(n, balancedTile(n, TILE_M, MR));
-        int tilesN = ceilDiv(m, columnTile(m, tilesM));
-        return depthChunks(n, m, k, tilesM * tilesN) == 1;
-    }
-
-    /**
-     * The tiled product of {@link #sgemm} (m, n ≥ 2); with {@code transC} the tiles are stored transposed,
-     * element (i, j) of the product at {@code c[cOff + j·ldc + i]}.
-     */
-    private static void product(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float beta, float[] c, int cOff, int ldc, boolean transC) {
         int tileM = balancedTile(m, TILE_M, MR), tilesM = ceilDiv(m, tileM);
         int tileN = columnTile(n, tilesM), tilesN = ceilDiv(n, tileN);
         int depthChunks = depthChunks(m, n, k, tilesM * tilesN);
         if (depthChunks > 1) {
-            assert !transC : "a swapped product never splits k";
             splitDepth(transA, transB, m, n, k, depthChunks, tileM, tileN, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
             return;
@@ -208,7 +163,7 @@ public final class PanamaGemm implements GemmKernels {
                 tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), k, kc, alpha,
                         a, transA ? aOff + i0 : aOff + i0 * lda, lda,
                         b, transB ? bOff + j0 * ldb : bOff + j0, ldb, shared, nPad, j0,
-                        beta, c, transC ? cOff + j0 * ldc + i0 : cOff + i0 * ldc + j0, ldc, transC);
+                        beta, c, cOff + i0 * ldc + j0, ldc);
             }
         });
     }
@@ -283,7 +238,7 @@ public final class PanamaGemm implements GemmKernels {
                 tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), kq, kc, 1f,
                         a, transA ? aOff + p0 * lda + i0 : aOff + i0 * lda + p0, lda,
                         b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb, null, 0, 0,
-                        0f, partials, q * mn + i0 * n + j0, n, false);
+                        0f, partials, q * mn + i0 * n + j0, n);
             }
         });
         FloatVector alphaV = FloatVector.broadcast(F, alpha), betaV = FloatVector.broadcast(F, beta);
@@ -333,7 +288,7 @@ public final class PanamaGemm implements GemmKernels {
      */
     private static void tile(boolean transA, boolean transB, int mt, int nt, int k, int kcMax, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] shared, int nPad,
-                             int j0, float beta, float[] c, int cOff, int ldc, boolean transC) {
+                             int j0, float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
         float[] bp = shared != null ? shared : ws.bPanels(roundUp(nt, NR) * kcMax);
         float[] acc = ws.accumulators(MR * NR);
@@ -354,13 +309,13 @@ public final class PanamaGemm implements GemmKernels {
                 for (int ip = 0; ip < mt; ip += MR) {
                     int mr = Math.min(MR, mt - ip);
                     int aIdx = aOff + ip * rowStride + pc * depthStride;
-                    int cIdx = transC ? cOff + jp * ldc + ip : cOff + ip * ldc + jp;
+                    int cIdx = cOff + ip * ldc + jp;
                     if (nr > L) {
                         kernel(kc, a, aIdx, rowStride, depthStride, bp, bBase + jp * kc, acc, mr, nr, alpha, blockBeta,
-                                c, cIdx, ldc, transC);
+                                c, cIdx, ldc);
                     } else {
                         narrowKernel(kc, a, aIdx, rowStride, depthStride, bp, bBase + jp * kc, acc, mr, nr, alpha,
-                                blockBeta, c, cIdx, ldc, transC);
+                                blockBeta, c, cIdx, ldc);
                     }
                 }
             }
@@ -703,8 +658,7 @@ public final class PanamaGemm implements GemmKernels {
      * or past {@code nr} are zero padding; neither is stored.
      */
     private static void kernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp, int bIdx,
-                               float[] acc, int mr, int nr, float alpha, float beta, float[] c, int cIdx, int ldc,
-                               boolean transC) {
+                               float[] acc, int mr, int nr, float alpha, float beta, float[] c, int cIdx, int ldc) {
         // Rows past mr repeat row 0: A is read in place, so there is no zero padding to fall back on.
         int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
         int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
@@ -766,8 +720,7 @@ public final class PanamaGemm implements GemmKernels {
         c61.intoArray(acc, 6 * NR + L);
         c70.intoArray(acc, 7 * NR);
         c71.intoArray(acc, 7 * NR + L);
-        if (transC) storeTransposed(acc, NR, mr, nr, alpha, beta, c, cIdx, ldc);
-        else storeTile(acc, NR, mr, nr, alpha, beta, c, cIdx, ldc);
+        storeTile(acc, NR, mr, nr, alpha, beta, c, cIdx, ldc);
     }
 
     /**
@@ -777,7 +730,7 @@ public final class PanamaGemm implements GemmKernels {
      */
     private static void narrowKernel(int kc, float[] a, int aIdx, int rowStride, int depthStride, float[] bp,
                                      int bIdx, float[] acc, int mr, int nr, float alpha, float beta,
-                                     float[] c, int cIdx, int ldc, boolean transC) {
+                                     float[] c, int cIdx, int ldc) {
         int a0 = aIdx, a1 = rowIndex(aIdx, 1, mr, rowStride), a2 = rowIndex(aIdx, 2, mr, rowStride);
         int a3 = rowIndex(aIdx, 3, mr, rowStride), a4 = rowIndex(aIdx, 4, mr, rowStride);
         int a5 = rowIndex(aIdx, 5, mr, rowStride), a6 = rowIndex(aIdx, 6, mr, rowStride);
@@ -806,8 +759,7 @@ public final class PanamaGemm implements GemmKernels {
         c5.intoArray(acc, 5 * L);
         c6.intoArray(acc, 6 * L);
         c7.intoArray(acc, 7 * L);
-        if (transC) storeTransposed(acc, L, mr, nr, alpha, beta, c, cIdx, ldc);
-        else storeTile(acc, L, mr, nr, alpha, beta, c, cIdx, ldc);
+        storeTile(acc, L, mr, nr, alpha, beta, c, cIdx, ldc);
     }
 
     /**
@@ -830,21 +782,6 @@ public final class PanamaGemm implements GemmKernels {
                     if (beta != 0f) v = FloatVector.fromArray(F, c, row + j, mask).fma(betaV, v);
                     v.intoArray(c, row + j, mask);
                 }
-            }
-        }
-    }
-
-    /**
-     * {@link #storeTile} for a swapped product: accumulator (r, j) goes to {@code c[cIdx + j·ldc + r]}, the
-     * same {@code alpha·acc + beta·C}. Scalar: mr·nr stores against the tile's kc·16 vector FMAs.
-     */
-    private static void storeTransposed(float[] acc, int w, int mr, int nr, float alpha, float beta,
-                                        float[] c, int cIdx, int ldc) {
-        for (int j = 0; j < nr; j++) {
-            int col = cIdx + j * ldc;
-            for (int r = 0; r < mr; r++) {
-                float v = acc[r * w + j] * alpha;
-                c[col + r] = beta == 0f ? v : Math.fma(c[col + r], beta, v);
             }
         }
     }

@@ -141,11 +141,11 @@ class GemmKernelsTest {
     }
 
     @Test
-    void matchesOracleOnSwappedProductsAndSharedPanels() {
-        // A·Bᵀ with few rows runs swapped (Cᵀ = B·Aᵀ, transposed stores): 49 rows leave a 17-column panel
-        // and, at 520 deep, three depth blocks; 64 rows is the last swapped count, 65 the first unswapped.
-        // 400 × 100 and 784 × 128 have several rows of tiles, so B is packed once and shared, with
-        // tiles narrowed until there are enough of them; 400 × 17 shares a narrow last panel.
+    void matchesOracleOnNarrowedTilesAndSharedPanels() {
+        // Few rows: tiles narrowed to a few panels so there are enough of them; 49 rows leave a 17-column
+        // panel and, at 520 deep, three depth blocks with an uneven register-transposed remainder.
+        // 400 × 100 and 784 × 128 have several rows of tiles, so B is packed once and shared; 400 × 17
+        // shares a narrow last panel.
         int[][] shapes = {{49, 300, 520}, {64, 200, 70}, {65, 200, 70}, {2, 40, 33}, {400, 100, 600}, {784, 128, 64},
                 {400, 17, 300}};
         float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0.75f}, {1.5f, 0f}, {1f, 1f}};
@@ -279,7 +279,7 @@ class GemmKernelsTest {
         // 300 × 700 × 600 splits into several C tiles and three depth blocks; the transposed variants take
         // the other packing routines. The batch covers the parallel-over-products path.
         // 144 × 16 × 5000 is split along k; 1 × 1000 and 1000 × 1 (vector × matrix) span several chunks.
-        // 49 × 600 × 520 runs swapped; 400 × 100 × 300 shares one packed B among its rows of tiles.
+        // 49 × 600 × 520 is cut into narrowed tiles; 400 × 100 × 300 shares one packed B among its rows of tiles.
         int[][] shapes = {{300, 700, 600}, {131, 16, 700}, {144, 16, 5000}, {1, 1000, 300}, {1000, 1, 300},
                 {49, 600, 520}, {400, 100, 300}};
         for (int[] s : shapes) {
