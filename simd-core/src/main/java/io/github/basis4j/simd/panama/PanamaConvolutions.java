@@ -42,7 +42,7 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Threading: forward and input-gradient work is split by image (several images) or by pixel/row ranges
- * (a single image); weight gradients keep one partial per chunk, added in chunk order. Chunk sizes depend on
+ * (a single image; a direct forward over few pixels also by blocks of output channels); weight gradients keep one partial per chunk, added in chunk order. Chunk sizes depend on
  * the geometry only, so results are bit-identical for any thread count. Padded images and im2col columns live
  * in a per-thread {@link ConvWorkspace}.
  */
