@@ -1,5 +1,6 @@
 package io.github.basis4j.simd.ops;
 
+import io.github.basis4j.simd.Parallel;
 import io.github.basis4j.simd.Tensor;
 
 /**
@@ -37,30 +38,56 @@ public final class PackedConv2dWeight {
         return new PackedConv2dWeight(hwio, oc, icg, kh, kw);
     }
 
-    /** OIHW at {@code src[srcOff]} → HWIO in {@code dst}. */
+    /**
+     * Output channels per block of {@link #packInto} and {@link #addUnpacked}: one 64-byte line of HWIO
+     * output channels, so each (tap, input channel) writes or reads whole lines.
+     */
+    private static final int CHANNEL_BLOCK = 16;
+    /** Weights per parallel chunk of the repacking: below about this much a fork costs more than it saves. */
+    private static final int PACK_CHUNK_FLOATS = 64 * 1024;
+
+    /**
+     * OIHW at {@code src[srcOff]} → HWIO in {@code dst}. Blocked by {@link #CHANNEL_BLOCK} output channels: a
+     * loop over output channels outermost wrote HWIO with a stride of {@code oc} floats, a cache (and, at
+     * 2 KiB strides, a 4K-aliasing) miss per element, measured at about 15 ns a weight for a 3×3 320→512
+     * layer, longer than the convolution itself at batch 1. Within a block the sixteen OIHW filters are read
+     * as sixteen sequential streams and each HWIO line is written whole. Blocks write disjoint elements, so
+     * splitting them over threads cannot change the result.
+     */
     static void packInto(float[] src, int srcOff, int oc, int icg, int kh, int kw, float[] dst) {
-        for (int o = 0; o < oc; o++) {
-            for (int ci = 0; ci < icg; ci++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        dst[((i * kw + j) * icg + ci) * oc + o] = src[srcOff + ((o * icg + ci) * kh + i) * kw + j];
+        int taps = kh * kw, filter = icg * taps, blocks = (oc + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
+        int grain = Math.max(1, PACK_CHUNK_FLOATS / Math.max(1, CHANNEL_BLOCK * filter));
+        Parallel.forRange(blocks, grain, (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int o0 = blk * CHANNEL_BLOCK, o1 = Math.min(oc, o0 + CHANNEL_BLOCK);
+                for (int ci = 0; ci < icg; ci++) {
+                    for (int t = 0; t < taps; t++) {
+                        int d = (t * icg + ci) * oc, s = srcOff + ci * taps + t;
+                        for (int o = o0; o < o1; o++) dst[d + o] = src[s + o * filter];
                     }
                 }
             }
-        }
+        });
     }
 
-    /** {@code dst (OIHW) += src (HWIO)}: a weight gradient computed in the kernels' layout, returned in PyTorch's. */
+    /**
+     * {@code dst (OIHW) += src (HWIO)}: a weight gradient computed in the kernels' layout, returned in PyTorch's.
+     * Blocked and split like {@link #packInto}, for the same reason.
+     */
     static void addUnpacked(float[] src, int oc, int icg, int kh, int kw, float[] dst, int dstOff) {
-        for (int o = 0; o < oc; o++) {
-            for (int ci = 0; ci < icg; ci++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        dst[dstOff + ((o * icg + ci) * kh + i) * kw + j] += src[((i * kw + j) * icg + ci) * oc + o];
+        int taps = kh * kw, filter = icg * taps, blocks = (oc + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
+        int grain = Math.max(1, PACK_CHUNK_FLOATS / Math.max(1, CHANNEL_BLOCK * filter));
+        Parallel.forRange(blocks, grain, (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int o0 = blk * CHANNEL_BLOCK, o1 = Math.min(oc, o0 + CHANNEL_BLOCK);
+                for (int ci = 0; ci < icg; ci++) {
+                    for (int t = 0; t < taps; t++) {
+                        int s = (t * icg + ci) * oc, d = dstOff + ci * taps + t;
+                        for (int o = o0; o < o1; o++) dst[d + o * filter] += src[s + o];
                     }
                 }
             }
-        }
+        });
     }
 
     /** The HWIO data (shared, not copied). */

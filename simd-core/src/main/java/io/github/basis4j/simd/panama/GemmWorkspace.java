@@ -7,7 +7,8 @@ package io.github.basis4j.simd.panama;
  * <p>Each thread (the caller or a {@code Parallel} worker) owns one workspace, so panels are never
  * shared and never allocated per call: a buffer grows to the largest block the thread has seen and is
  * then reused. The panel sizes are bounded by the tile and k-block sizes of {@link PanamaGemm} (a few
- * hundred KiB per thread); the partial products of a k-split by {@link PanamaGemm#PARTIALS_BUDGET}.
+ * hundred KiB per thread); the partial products of a k-split by {@link PanamaGemm#PARTIALS_BUDGET}, and
+ * a shared packed B by {@link PanamaGemm#SHARED_B_MAX_FLOATS}.
  */
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> CURRENT = ThreadLocal.withInitial(GemmWorkspace::new);
@@ -16,6 +17,7 @@ final class GemmWorkspace {
     private float[] accumulators = new float[0];
     private float[] partials = new float[0];
     private float[] vector = new float[0];
+    private float[] sharedB = new float[0];
 
     private GemmWorkspace() {
     }
@@ -44,6 +46,16 @@ final class GemmWorkspace {
     float[] partials(int size) {
         if (partials.length < size) partials = new float[size];
         return partials;
+    }
+
+    /**
+     * A buffer of at least {@code size} floats for the whole of op(B) packed once per call and read by every
+     * tile ({@link PanamaGemm#SHARED_B_MAX_FLOATS} at most); taken by the calling thread, packed by the
+     * workers into disjoint panels, then only read.
+     */
+    float[] sharedB(int size) {
+        if (sharedB.length < size) sharedB = new float[size];
+        return sharedB;
     }
 
     /** A buffer of at least {@code size} floats for a strided vector copied contiguous. */

@@ -42,7 +42,7 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Threading: forward and input-gradient work is split by image (several images) or by pixel/row ranges
- * (a single image); weight gradients keep one partial per chunk, added in chunk order. Chunk sizes depend on
+ * (a single image; a direct forward over few pixels also by blocks of output channels); weight gradients keep one partial per chunk, added in chunk order. Chunk sizes depend on
  * the geometry only, so results are bit-identical for any thread count. Padded images and im2col columns live
  * in a per-thread {@link ConvWorkspace}.
  */
@@ -54,12 +54,10 @@ public final class PanamaConvolutions implements ConvKernels {
     /** Pixels per parallel chunk when a single image is split: four bands, enough to amortise a fork. */
     private static final int PIXEL_GRAIN = 4 * BAND;
     /**
-     * Multiply-adds per parallel chunk when a single image's forward pixels are split: about 5 µs of work at
-     * 100 GMAC/s, well above the cost of handing a chunk to another thread.
+     * Chunks a single image's forward is cut into at least, where output channels allow: enough to balance
+     * a few threads; fewer left a 49-pixel map on one thread.
      */
-    private static final long CHUNK_MACS = 1L << 19;
-    /** Most chunks a single image's forward pixels are cut into. */
-    private static final int MAX_PIXEL_CHUNKS = 8;
+    private static final int MIN_IMAGE_CHUNKS = 16;
     /** Weight floats of one direct tile (taps × two vectors) that still fit half a 1 MiB L2: 512 KiB. */
     private static final int DIRECT_MAX_WEIGHT_FLOATS = 128 * 1024;
     /** im2col floats per chunk (1 MiB): the columns of a chunk stay cache-sized and the workspace bounded. */
@@ -245,8 +243,9 @@ public final class PanamaConvolutions implements ConvKernels {
         boolean pad = padded(g);
         int rowStride = pad ? paddedRowStride(g) : g.w() * g.c();
         int paddedSize = (g.h() + 2 * g.padH()) * rowStride;
-        DirectConvKernels.Taps t = taps(g, rowStride);
         float[] wn = narrow(g) ? narrowWeights(g, w, wOff) : null;
+        // The sliding tiles need the kernel's three columns as taps; every other dense forward folds them.
+        DirectConvKernels.Taps t = wn == null && !forwardSlides(g) ? forwardTaps(g, rowStride) : taps(g, rowStride);
         if (g.n() > 1) {
             // One chunk per image: the padded copy is made by the thread that uses it, while it is in cache.
             Parallel.forRange(g.n(), 1, (from, to) -> {
@@ -258,7 +257,8 @@ public final class PanamaConvolutions implements ConvKernels {
                         padImage(g, x, base, src);
                         base = 0;
                     }
-                    directPixels(g, t, rowStride, src, base, 0, pixels, w, wOff, wn, bias, biasOff, y, yOff + b * pixels * g.oc(), accumulate);
+                    directPixels(g, t, rowStride, src, base, 0, pixels, 0, g.ocg(), w, wOff, wn, bias, biasOff,
+                            y, yOff + b * pixels * g.oc(), accumulate);
                 }
             });
         } else {
@@ -272,8 +272,21 @@ public final class PanamaConvolutions implements ConvKernels {
             }
             float[] s = src;
             int bs = base;
-            Parallel.forRange(pixels, singleImageGrain(g), (from, to) ->
-                    directPixels(g, t, rowStride, s, bs, from, to, w, wOff, wn, bias, biasOff, y, yOff, accumulate));
+            // A single image: chunks of output pixels, and, when those are too few to keep every thread busy
+            // (the late, small maps of a network: 49 to 784 pixels), of output channels too. Each chunk then
+            // streams only its own channels' weights, once per band, instead of every chunk streaming all of them.
+            int pixelGrain = balancedGrain(pixels, PIXEL_GRAIN, 8);
+            int pixelChunks = Parallel.chunkCount(pixels, pixelGrain);
+            // (Adding into y, the input-gradient use, adds whole bands of channels, so it keeps them together.)
+            int channelGrain = wn == null && g.groups() == 1 && !accumulate ? channelGrain(g.ocg(), pixelChunks) : g.ocg();
+            int channelChunks = Parallel.chunkCount(g.ocg(), channelGrain);
+            Parallel.forRange(pixelChunks * channelChunks, 1, (from, to) -> {
+                for (int item = from; item < to; item++) {
+                    int p0 = (item / channelChunks) * pixelGrain, o0 = (item % channelChunks) * channelGrain;
+                    directPixels(g, t, rowStride, s, bs, p0, Math.min(pixels, p0 + pixelGrain), o0,
+                            Math.min(g.ocg(), o0 + channelGrain), w, wOff, wn, bias, biasOff, y, yOff, accumulate);
+                }
+            });
         }
     }
 
@@ -287,17 +300,38 @@ public final class PanamaConvolutions implements ConvKernels {
     }
 
     /**
-     * Pixels per chunk of a single image's direct forward: the image cut into equal chunks of about
-     * {@link #CHUNK_MACS} (at most {@link #MAX_PIXEL_CHUNKS}), each a multiple of 8 pixels (one tile). A
-     * fixed {@link #PIXEL_GRAIN} left the 8×8 and 16×16 maps of a CIFAR ResNet in one or two unequal chunks,
-     * so a second thread idled. Geometry alone decides it, so the bits do not depend on the thread count.
+     * A chunk extent for {@code size} items: at most {@code max}, a multiple of {@code unit} and close to
+     * {@code size / chunks}, so that 196 pixels split 104 + 92 rather than 192 + 4.
      */
-    private static int singleImageGrain(Conv2dGeometry g) {
-        int pixels = g.oh() * g.ow();
-        long macs = (long) pixels * g.kh() * g.kw() * g.icg() * g.oc();
-        int chunks = (int) Math.max(1, Math.min(MAX_PIXEL_CHUNKS, macs / CHUNK_MACS));
-        int grain = (pixels + chunks - 1) / chunks;
-        return (grain + 7) / 8 * 8;
+    private static int balancedGrain(int size, int max, int unit) {
+        int chunks = (size + max - 1) / max;
+        int even = (size + chunks - 1) / chunks;
+        return Math.min(max, (even + unit - 1) / unit * unit);
+    }
+
+    /**
+     * Output channels per chunk of a single image split into {@code pixelChunks} pixel chunks: all of them
+     * when the pixels alone give {@link #MIN_IMAGE_CHUNKS} chunks, else whole two-vector tiles, as many as
+     * leave at least that many (pixel, channel) chunks. Depends on the geometry only.
+     */
+    private static int channelGrain(int ocg, int pixelChunks) {
+        if (pixelChunks >= MIN_IMAGE_CHUNKS) return ocg;
+        int tiles = ocg / (2 * L);
+        if (tiles < 2) return ocg;
+        int perChunk = Math.max(1, tiles / Math.max(1, MIN_IMAGE_CHUNKS / pixelChunks));
+        return perChunk * 2 * L;
+    }
+
+    /**
+     * The taps of a forward tile, with a dense convolution's kernel columns folded into its input channels:
+     * with one group and dilation 1 the taps {@code (j, ci)} of a kernel row lie at consecutive input offsets
+     * {@code j·c + ci} and consecutive weight rows, so they are one run of {@code kw·c}. The tiles then sum
+     * the same terms in the same order, in one inner loop instead of kw short ones (three channels in a stem
+     * convolution: loop overhead, not FMAs, bounded it).
+     */
+    private static DirectConvKernels.Taps forwardTaps(Conv2dGeometry g, int rowStride) {
+        if (g.groups() != 1 || g.dilationW() != 1) return taps(g, rowStride);
+        return new DirectConvKernels.Taps(g.kh(), 1, g.kw() * g.c(), g.oc(), g.dilationH() * rowStride, g.kw() * g.c());
     }
 
     /**
@@ -307,8 +341,8 @@ public final class PanamaConvolutions implements ConvKernels {
      * {@link #narrowWeights} and selects the narrow tiles.
      */
     private static void directPixels(Conv2dGeometry g, DirectConvKernels.Taps t, int rowStride, float[] x, int base,
-                                     int from, int to, float[] w, int wOff, float[] wn, float[] bias, int biasOff,
-                                     float[] y, int yImg, boolean accumulate) {
+                                     int from, int to, int oFrom, int oTo, float[] w, int wOff, float[] wn, float[] bias,
+                                     int biasOff, float[] y, int yImg, boolean accumulate) {
         int ow = g.ow(), oc = g.oc(), icg = g.icg(), ocg = g.ocg(), c = g.c();
         int sh = g.strideH() * rowStride, sw = g.strideW() * c;
         int[] xb = ConvWorkspace.ints(BAND);
@@ -329,8 +363,8 @@ public final class PanamaConvolutions implements ConvKernels {
                             outBand + col, oc);
                     continue;
                 }
-                int o = 0;
-                for (; o + 2 * L <= ocg; o += 2 * L) {
+                int o = oFrom;
+                for (; o + 2 * L <= oTo; o += 2 * L) {
                     int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
                     if (DirectConvKernels.WIDE_TILES) {
@@ -349,11 +383,11 @@ public final class PanamaConvolutions implements ConvKernels {
                         DirectConvKernels.forward1x1(t, x, xb[k] + gx, w, wc + L, bias, bc + L, out, yc + k * oc + L, all);
                     }
                 }
-                for (; o < ocg; o += L) {
-                    VectorMask<Float> m = F.indexInRange(o, ocg);
+                for (; o < oTo; o += L) {
+                    VectorMask<Float> m = F.indexInRange(o, oTo);
                     int wc = wOff + col + o, bc = biasOff + col + o, yc = outBand + col + o;
                     int k = 0;
-                    if (slide && o + L <= ocg) {
+                    if (slide && o + L <= oTo) {
                         // Runs of eight pixels within one output row take the sliding tile.
                         while (k + 8 <= cnt) {
                             int q = (band + k) % ow;

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>Blocking</h2>
  * C is cut into tiles of at most {@link #TILE_M} × {@link #TILE_N} elements, one {@link Parallel} chunk
- * each. A thread computes its tile block by block along k ({@link #KC} deep at most):
+ * each; a product with few rows gets narrower tiles, so that there are {@link #MIN_TILES} of them to
+ * share. A thread computes its tile block by block along k ({@link #KC} deep at most):
  * <pre>
  * for each k-block pc (in ascending order):
  *     pack op(B)[pc : pc+kc, tile columns] into NR-wide panels     (the B block, ≤ 512 KiB, L2)
@@ -22,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  *             micro-kernel: C[MR × NR] (+)= alpha · op(A) rows · B panel
  * </pre>
  * The B packing absorbs op(B)'s transpose; op(A) is addressed through a row and a depth stride, so one
- * micro-kernel serves all four combinations.
+ * micro-kernel serves all four combinations. When C has more than one row of tiles, every row would pack
+ * the same B blocks, so op(B) is instead packed once per call, in parallel, into a buffer the tiles share
+ * (up to {@link #SHARED_B_MAX_FLOATS}).
  *
  * <h2>Why A is not packed</h2>
  * The kernel broadcasts one A element per row and depth, so it never needs A's rows side by side in a
@@ -87,6 +90,18 @@ public final class PanamaGemm implements GemmKernels {
     /** Most columns of a C tile: a KC × TILE_N B block is 512 KiB, so A and B blocks share the L2. */
     static final int TILE_N = 512;
     /**
+     * C tiles a product is cut into at least where its columns allow ({@link #columnTile}): enough for a
+     * few threads to share evenly.
+     */
+    static final int MIN_TILES = 8;
+    /**
+     * Largest op(B), in packed floats, that is packed once per call and shared by all tiles (16 MiB), which
+     * bounds the calling thread's buffer; beyond it each tile packs its own blocks as before.
+     */
+    static final long SHARED_B_MAX_FLOATS = 4L << 20;
+    /** Packed floats per parallel chunk of {@link #packShared}. */
+    private static final int PACK_CHUNK_FLOATS = 32 * 1024;
+    /**
      * Products with fewer C tiles than this split k ({@link #splitDepth}) so that their work spreads
      * over more than a tile's worth of parallel chunks.
      */
@@ -126,8 +141,8 @@ public final class PanamaGemm implements GemmKernels {
             PanamaGemv.gemv(!transA, m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, lda, beta, c, cOff, ldc);
             return;
         }
-        int tileM = balancedTile(m, TILE_M, MR), tileN = balancedTile(n, TILE_N, NR);
-        int tilesM = ceilDiv(m, tileM), tilesN = ceilDiv(n, tileN);
+        int tileM = balancedTile(m, TILE_M, MR), tilesM = ceilDiv(m, tileM);
+        int tileN = columnTile(n, tilesM), tilesN = ceilDiv(n, tileN);
         int depthChunks = depthChunks(m, n, k, tilesM * tilesN);
         if (depthChunks > 1) {
             splitDepth(transA, transB, m, n, k, depthChunks, tileM, tileN, alpha, a, aOff, lda, b, bOff, ldb,
@@ -136,15 +151,56 @@ public final class PanamaGemm implements GemmKernels {
         }
         // Depth blocks depend on k alone (never on tiles or threads): that fixes each element's summation order.
         int kc = ceilDiv(k, ceilDiv(k, KC));
+        // With several rows of tiles every row would pack the same B blocks again (a Linear's transposed
+        // weight at 196 rows: twice per call, scalar transposes costing about a third of the product), so
+        // op(B) is packed once, in parallel, and shared. One row of tiles packs each block once anyway, and
+        // there packing inside the tile keeps the block in the cache of the thread that uses it.
+        int nPad = roundUp(n, NR);
+        float[] shared = tilesM > 1 && (long) k * nPad <= SHARED_B_MAX_FLOATS ? packShared(transB, k, n, kc, b, bOff, ldb) : null;
         Parallel.forChunks(tilesM * tilesN, 1, (chunk, from, to) -> {
             for (int t = from; t < to; t++) {
                 int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
                 tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), k, kc, alpha,
                         a, transA ? aOff + i0 : aOff + i0 * lda, lda,
-                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, shared, nPad, j0,
                         beta, c, cOff + i0 * ldc + j0, ldc);
             }
         });
+    }
+
+    /**
+     * Columns per C tile: balanced tiles of at most {@link #TILE_N}, made narrower (down to one NR panel)
+     * until the {@code tilesM} rows of tiles hold {@link #MIN_TILES} tiles, so that products with few rows
+     * (a Linear over the 49 or 196 tokens of a late stage at batch 1) still spread over the threads.
+     * Always a multiple of NR, so tiles cut B at panel boundaries. Depends on m and n only.
+     */
+    static int columnTile(int n, int tilesM) {
+        int tileN = balancedTile(n, TILE_N, NR);
+        int wanted = ceilDiv(MIN_TILES, tilesM);
+        if (ceilDiv(n, tileN) >= wanted) return tileN;
+        return Math.max(NR, roundUp(ceilDiv(n, wanted), NR));
+    }
+
+    /**
+     * Packs all of op(B) ([k, n] at {@code b[bOff]}) into this thread's shared buffer, k-block by k-block
+     * ({@code kc} deep, the last possibly shallower): the block at depth {@code pc} starts at
+     * {@code pc·nPad}, and within it the panel of columns {@code j..} at {@code j·kcq} (kcq the block's depth),
+     * in {@link #packPanel}'s layout. Panels are packed in parallel; each writes its own floats.
+     */
+    private static float[] packShared(boolean transB, int k, int n, int kc, float[] b, int bOff, int ldb) {
+        int nPad = roundUp(n, NR), panels = ceilDiv(n, NR), blocks = ceilDiv(k, kc);
+        float[] bp = GemmWorkspace.get().sharedB(k * nPad);
+        int colStride = transB ? ldb : 1, depthStride = transB ? 1 : ldb;
+        int grain = Math.max(1, PACK_CHUNK_FLOATS / (kc * NR));
+        Parallel.forRange(blocks * panels, grain, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int pc = (item / panels) * kc, jg = (item % panels) * NR;
+                int kcq = Math.min(kc, k - pc), nr = Math.min(NR, n - jg);
+                packPanel(b, bOff + jg * colStride + pc * depthStride, colStride, depthStride, kcq, nr, panelWidth(nr),
+                        bp, pc * nPad + jg * kcq);
+            }
+        });
+        return bp;
     }
 
     /**
@@ -181,7 +237,7 @@ public final class PanamaGemm implements GemmKernels {
                 int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
                 tile(transA, transB, Math.min(tileM, m - i0), Math.min(tileN, n - j0), kq, kc, 1f,
                         a, transA ? aOff + p0 * lda + i0 : aOff + i0 * lda + p0, lda,
-                        b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb,
+                        b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb, null, 0, 0,
                         0f, partials, q * mn + i0 * n + j0, n);
             }
         });
@@ -226,13 +282,15 @@ public final class PanamaGemm implements GemmKernels {
 
     /**
      * One C tile of [mt, nt] at {@code c[cOff]}, over all of k. {@code aOff} and {@code bOff} already point
-     * at the tile's first row of op(A) and first column of op(B).
+     * at the tile's first row of op(A) and first column of op(B). With a non-null {@code shared} (from
+     * {@link #packShared}, {@code nPad} columns wide) the tile's B panels are read from there, starting at
+     * column {@code j0}, instead of being packed here.
      */
     private static void tile(boolean transA, boolean transB, int mt, int nt, int k, int kcMax, float alpha,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff, int ldc) {
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] shared, int nPad,
+                             int j0, float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
-        float[] bp = ws.bPanels(roundUp(nt, NR) * kcMax);
+        float[] bp = shared != null ? shared : ws.bPanels(roundUp(nt, NR) * kcMax);
         float[] acc = ws.accumulators(MR * NR);
         // op(A) is read where it lies (see "Why A is not packed" in the class comment): row r, depth p of
         // the tile is a[aOff + r·rowStride + p·depthStride].
@@ -240,7 +298,12 @@ public final class PanamaGemm implements GemmKernels {
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             float blockBeta = pc == 0 ? beta : 1f;
-            packB(transB, b, transB ? bOff + pc : bOff + pc * ldb, ldb, kc, nt, bp);
+            int bBase = 0;
+            if (shared == null) {
+                packB(transB, b, transB ? bOff + pc : bOff + pc * ldb, ldb, kc, nt, bp);
+            } else {
+                bBase = pc * nPad + j0 * kc;
+            }
             for (int jp = 0; jp < nt; jp += NR) {
                 int nr = Math.min(NR, nt - jp);
                 for (int ip = 0; ip < mt; ip += MR) {
@@ -248,10 +311,10 @@ public final class PanamaGemm implements GemmKernels {
                     int aIdx = aOff + ip * rowStride + pc * depthStride;
                     int cIdx = cOff + ip * ldc + jp;
                     if (nr > L) {
-                        kernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha, blockBeta,
+                        kernel(kc, a, aIdx, rowStride, depthStride, bp, bBase + jp * kc, acc, mr, nr, alpha, blockBeta,
                                 c, cIdx, ldc);
                     } else {
-                        narrowKernel(kc, a, aIdx, rowStride, depthStride, bp, jp * kc, acc, mr, nr, alpha,
+                        narrowKernel(kc, a, aIdx, rowStride, depthStride, bp, bBase + jp * kc, acc, mr, nr, alpha,
                                 blockBeta, c, cIdx, ldc);
                     }
                 }
@@ -306,11 +369,274 @@ public final class PanamaGemm implements GemmKernels {
         // store stride and drops the per-element range checks (it eliminates them for constant scales
         // only); a variable stride here cost the transposed shapes 10-15 %.
         assert depthStride == 1 : "a panel's columns or its depths must be contiguous";
-        for (int j = 0; j < w; j++) {
-            int s = j < live ? srcIdx + j * colStride : -1, d = dstIdx + j;
-            if (w == NR) transposeColumn(src, s, kc, dst, d, NR);
-            else transposeColumn(src, s, kc, dst, d, L);
+        int p0 = 0;
+        if (live == w) {
+            // Whole L × L blocks by register transposes, L columns (one vector of the panel) at a time.
+            for (; p0 + L <= kc; p0 += L) {
+                for (int j = 0; j < w; j += L) transposeBlock(src, srcIdx + j * colStride + p0, colStride, dst, dstIdx + p0 * w + j, w);
+            }
+            if (p0 == kc) return;
         }
+        for (int j = 0; j < w; j++) {
+            int s = j < live ? srcIdx + j * colStride + p0 : -1, d = dstIdx + p0 * w + j;
+            if (w == NR) transposeColumn(src, s, kc - p0, dst, d, NR);
+            else transposeColumn(src, s, kc - p0, dst, d, L);
+        }
+    }
+
+    /**
+     * Index vectors of the register transpose ({@link #transposeBlock}), one pair per stage: stage s swaps the
+     * off-diagonal h × h blocks, h = L/2^(s+1), of every 2h × 2h block. For a pair of rows (i, i + h),
+     * {@code LOW[s]} picks row i's new lanes and {@code HIGH[s]} row i + h's from the two rows
+     * ({@link FloatVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)}: an index below L
+     * takes the first row's lane, L + l the second row's lane l).
+     */
+    private static final FloatVector[] LOW = new FloatVector[Integer.numberOfTrailingZeros(L)];
+    private static final FloatVector[] HIGH = new FloatVector[LOW.length];
+
+    static {
+        for (int st = 0, h = L / 2; h >= 1; st++, h /= 2) {
+            float[] lo = new float[L], hi = new float[L];
+            for (int l = 0; l < L; l++) {
+                boolean first = (l & h) == 0;
+                lo[l] = first ? l : L + l - h;
+                hi[l] = first ? l + h : L + l;
+            }
+            LOW[st] = FloatVector.fromArray(F, lo, 0);
+            HIGH[st] = FloatVector.fromArray(F, hi, 0);
+        }
+    }
+
+    /**
+     * Writes the L × L block of columns {@code src[s + j·ld + p]} (column j, depth p &lt; L) as rows
+     * {@code dst[d + p·w + j]}: L vector loads, log2(L) rounds of two-vector lane selections (one
+     * {@code vpermt2ps} each on AVX-512) and L vector stores, against 2·L² scalar moves in
+     * {@link #transposeColumn}. One variant per vector length, each with named registers, since an
+     * array of vectors would not stay in registers.
+     */
+    private static void transposeBlock(float[] src, int s, int ld, float[] dst, int d, int w) {
+        switch (L) {
+            case 16 -> transpose16(src, s, ld, dst, d, w);
+            case 8 -> transpose8(src, s, ld, dst, d, w);
+            case 4 -> transpose4(src, s, ld, dst, d, w);
+            default -> {
+                for (int j = 0; j < L; j++) {
+                    for (int p = 0; p < L; p++) dst[d + p * w + j] = src[s + j * ld + p];
+                }
+            }
+        }
+    }
+
+    /** {@link #transposeBlock} for 16 lanes. */
+    private static void transpose16(float[] src, int s, int ld, float[] dst, int d, int w) {
+        FloatVector x0 = FloatVector.fromArray(F, src, s);
+        FloatVector x1 = FloatVector.fromArray(F, src, s + 1 * ld);
+        FloatVector x2 = FloatVector.fromArray(F, src, s + 2 * ld);
+        FloatVector x3 = FloatVector.fromArray(F, src, s + 3 * ld);
+        FloatVector x4 = FloatVector.fromArray(F, src, s + 4 * ld);
+        FloatVector x5 = FloatVector.fromArray(F, src, s + 5 * ld);
+        FloatVector x6 = FloatVector.fromArray(F, src, s + 6 * ld);
+        FloatVector x7 = FloatVector.fromArray(F, src, s + 7 * ld);
+        FloatVector x8 = FloatVector.fromArray(F, src, s + 8 * ld);
+        FloatVector x9 = FloatVector.fromArray(F, src, s + 9 * ld);
+        FloatVector x10 = FloatVector.fromArray(F, src, s + 10 * ld);
+        FloatVector x11 = FloatVector.fromArray(F, src, s + 11 * ld);
+        FloatVector x12 = FloatVector.fromArray(F, src, s + 12 * ld);
+        FloatVector x13 = FloatVector.fromArray(F, src, s + 13 * ld);
+        FloatVector x14 = FloatVector.fromArray(F, src, s + 14 * ld);
+        FloatVector x15 = FloatVector.fromArray(F, src, s + 15 * ld);
+        FloatVector a00 = LOW[0].selectFrom(x0, x8);
+        x8 = HIGH[0].selectFrom(x0, x8);
+        x0 = a00;
+        FloatVector a01 = LOW[0].selectFrom(x1, x9);
+        x9 = HIGH[0].selectFrom(x1, x9);
+        x1 = a01;
+        FloatVector a02 = LOW[0].selectFrom(x2, x10);
+        x10 = HIGH[0].selectFrom(x2, x10);
+        x2 = a02;
+        FloatVector a03 = LOW[0].selectFrom(x3, x11);
+        x11 = HIGH[0].selectFrom(x3, x11);
+        x3 = a03;
+        FloatVector a04 = LOW[0].selectFrom(x4, x12);
+        x12 = HIGH[0].selectFrom(x4, x12);
+        x4 = a04;
+        FloatVector a05 = LOW[0].selectFrom(x5, x13);
+        x13 = HIGH[0].selectFrom(x5, x13);
+        x5 = a05;
+        FloatVector a06 = LOW[0].selectFrom(x6, x14);
+        x14 = HIGH[0].selectFrom(x6, x14);
+        x6 = a06;
+        FloatVector a07 = LOW[0].selectFrom(x7, x15);
+        x15 = HIGH[0].selectFrom(x7, x15);
+        x7 = a07;
+        FloatVector a10 = LOW[1].selectFrom(x0, x4);
+        x4 = HIGH[1].selectFrom(x0, x4);
+        x0 = a10;
+        FloatVector a11 = LOW[1].selectFrom(x1, x5);
+        x5 = HIGH[1].selectFrom(x1, x5);
+        x1 = a11;
+        FloatVector a12 = LOW[1].selectFrom(x2, x6);
+        x6 = HIGH[1].selectFrom(x2, x6);
+        x2 = a12;
+        FloatVector a13 = LOW[1].selectFrom(x3, x7);
+        x7 = HIGH[1].selectFrom(x3, x7);
+        x3 = a13;
+        FloatVector a18 = LOW[1].selectFrom(x8, x12);
+        x12 = HIGH[1].selectFrom(x8, x12);
+        x8 = a18;
+        FloatVector a19 = LOW[1].selectFrom(x9, x13);
+        x13 = HIGH[1].selectFrom(x9, x13);
+        x9 = a19;
+        FloatVector a110 = LOW[1].selectFrom(x10, x14);
+        x14 = HIGH[1].selectFrom(x10, x14);
+        x10 = a110;
+        FloatVector a111 = LOW[1].selectFrom(x11, x15);
+        x15 = HIGH[1].selectFrom(x11, x15);
+        x11 = a111;
+        FloatVector a20 = LOW[2].selectFrom(x0, x2);
+        x2 = HIGH[2].selectFrom(x0, x2);
+        x0 = a20;
+        FloatVector a21 = LOW[2].selectFrom(x1, x3);
+        x3 = HIGH[2].selectFrom(x1, x3);
+        x1 = a21;
+        FloatVector a24 = LOW[2].selectFrom(x4, x6);
+        x6 = HIGH[2].selectFrom(x4, x6);
+        x4 = a24;
+        FloatVector a25 = LOW[2].selectFrom(x5, x7);
+        x7 = HIGH[2].selectFrom(x5, x7);
+        x5 = a25;
+        FloatVector a28 = LOW[2].selectFrom(x8, x10);
+        x10 = HIGH[2].selectFrom(x8, x10);
+        x8 = a28;
+        FloatVector a29 = LOW[2].selectFrom(x9, x11);
+        x11 = HIGH[2].selectFrom(x9, x11);
+        x9 = a29;
+        FloatVector a212 = LOW[2].selectFrom(x12, x14);
+        x14 = HIGH[2].selectFrom(x12, x14);
+        x12 = a212;
+        FloatVector a213 = LOW[2].selectFrom(x13, x15);
+        x15 = HIGH[2].selectFrom(x13, x15);
+        x13 = a213;
+        FloatVector a30 = LOW[3].selectFrom(x0, x1);
+        x1 = HIGH[3].selectFrom(x0, x1);
+        x0 = a30;
+        FloatVector a32 = LOW[3].selectFrom(x2, x3);
+        x3 = HIGH[3].selectFrom(x2, x3);
+        x2 = a32;
+        FloatVector a34 = LOW[3].selectFrom(x4, x5);
+        x5 = HIGH[3].selectFrom(x4, x5);
+        x4 = a34;
+        FloatVector a36 = LOW[3].selectFrom(x6, x7);
+        x7 = HIGH[3].selectFrom(x6, x7);
+        x6 = a36;
+        FloatVector a38 = LOW[3].selectFrom(x8, x9);
+        x9 = HIGH[3].selectFrom(x8, x9);
+        x8 = a38;
+        FloatVector a310 = LOW[3].selectFrom(x10, x11);
+        x11 = HIGH[3].selectFrom(x10, x11);
+        x10 = a310;
+        FloatVector a312 = LOW[3].selectFrom(x12, x13);
+        x13 = HIGH[3].selectFrom(x12, x13);
+        x12 = a312;
+        FloatVector a314 = LOW[3].selectFrom(x14, x15);
+        x15 = HIGH[3].selectFrom(x14, x15);
+        x14 = a314;
+        x0.intoArray(dst, d);
+        x1.intoArray(dst, d + 1 * w);
+        x2.intoArray(dst, d + 2 * w);
+        x3.intoArray(dst, d + 3 * w);
+        x4.intoArray(dst, d + 4 * w);
+        x5.intoArray(dst, d + 5 * w);
+        x6.intoArray(dst, d + 6 * w);
+        x7.intoArray(dst, d + 7 * w);
+        x8.intoArray(dst, d + 8 * w);
+        x9.intoArray(dst, d + 9 * w);
+        x10.intoArray(dst, d + 10 * w);
+        x11.intoArray(dst, d + 11 * w);
+        x12.intoArray(dst, d + 12 * w);
+        x13.intoArray(dst, d + 13 * w);
+        x14.intoArray(dst, d + 14 * w);
+        x15.intoArray(dst, d + 15 * w);
+    }
+
+    /** {@link #transposeBlock} for 8 lanes. */
+    private static void transpose8(float[] src, int s, int ld, float[] dst, int d, int w) {
+        FloatVector x0 = FloatVector.fromArray(F, src, s);
+        FloatVector x1 = FloatVector.fromArray(F, src, s + 1 * ld);
+        FloatVector x2 = FloatVector.fromArray(F, src, s + 2 * ld);
+        FloatVector x3 = FloatVector.fromArray(F, src, s + 3 * ld);
+        FloatVector x4 = FloatVector.fromArray(F, src, s + 4 * ld);
+        FloatVector x5 = FloatVector.fromArray(F, src, s + 5 * ld);
+        FloatVector x6 = FloatVector.fromArray(F, src, s + 6 * ld);
+        FloatVector x7 = FloatVector.fromArray(F, src, s + 7 * ld);
+        FloatVector a00 = LOW[0].selectFrom(x0, x4);
+        x4 = HIGH[0].selectFrom(x0, x4);
+        x0 = a00;
+        FloatVector a01 = LOW[0].selectFrom(x1, x5);
+        x5 = HIGH[0].selectFrom(x1, x5);
+        x1 = a01;
+        FloatVector a02 = LOW[0].selectFrom(x2, x6);
+        x6 = HIGH[0].selectFrom(x2, x6);
+        x2 = a02;
+        FloatVector a03 = LOW[0].selectFrom(x3, x7);
+        x7 = HIGH[0].selectFrom(x3, x7);
+        x3 = a03;
+        FloatVector a10 = LOW[1].selectFrom(x0, x2);
+        x2 = HIGH[1].selectFrom(x0, x2);
+        x0 = a10;
+        FloatVector a11 = LOW[1].selectFrom(x1, x3);
+        x3 = HIGH[1].selectFrom(x1, x3);
+        x1 = a11;
+        FloatVector a14 = LOW[1].selectFrom(x4, x6);
+        x6 = HIGH[1].selectFrom(x4, x6);
+        x4 = a14;
+        FloatVector a15 = LOW[1].selectFrom(x5, x7);
+        x7 = HIGH[1].selectFrom(x5, x7);
+        x5 = a15;
+        FloatVector a20 = LOW[2].selectFrom(x0, x1);
+        x1 = HIGH[2].selectFrom(x0, x1);
+        x0 = a20;
+        FloatVector a22 = LOW[2].selectFrom(x2, x3);
+        x3 = HIGH[2].selectFrom(x2, x3);
+        x2 = a22;
+        FloatVector a24 = LOW[2].selectFrom(x4, x5);
+        x5 = HIGH[2].selectFrom(x4, x5);
+        x4 = a24;
+        FloatVector a26 = LOW[2].selectFrom(x6, x7);
+        x7 = HIGH[2].selectFrom(x6, x7);
+        x6 = a26;
+        x0.intoArray(dst, d);
+        x1.intoArray(dst, d + 1 * w);
+        x2.intoArray(dst, d + 2 * w);
+        x3.intoArray(dst, d + 3 * w);
+        x4.intoArray(dst, d + 4 * w);
+        x5.intoArray(dst, d + 5 * w);
+        x6.intoArray(dst, d + 6 * w);
+        x7.intoArray(dst, d + 7 * w);
+    }
+
+    /** {@link #transposeBlock} for 4 lanes. */
+    private static void transpose4(float[] src, int s, int ld, float[] dst, int d, int w) {
+        FloatVector x0 = FloatVector.fromArray(F, src, s);
+        FloatVector x1 = FloatVector.fromArray(F, src, s + 1 * ld);
+        FloatVector x2 = FloatVector.fromArray(F, src, s + 2 * ld);
+        FloatVector x3 = FloatVector.fromArray(F, src, s + 3 * ld);
+        FloatVector a00 = LOW[0].selectFrom(x0, x2);
+        x2 = HIGH[0].selectFrom(x0, x2);
+        x0 = a00;
+        FloatVector a01 = LOW[0].selectFrom(x1, x3);
+        x3 = HIGH[0].selectFrom(x1, x3);
+        x1 = a01;
+        FloatVector a10 = LOW[1].selectFrom(x0, x1);
+        x1 = HIGH[1].selectFrom(x0, x1);
+        x0 = a10;
+        FloatVector a12 = LOW[1].selectFrom(x2, x3);
+        x3 = HIGH[1].selectFrom(x2, x3);
+        x2 = a12;
+        x0.intoArray(dst, d);
+        x1.intoArray(dst, d + 1 * w);
+        x2.intoArray(dst, d + 2 * w);
+        x3.intoArray(dst, d + 3 * w);
     }
 
     /**

@@ -118,6 +118,10 @@ class ConvKernelsParityTest {
         cases.add(new ConvCase(1, 13, 18, 16, 16, 3, 3, 2, 1, 1, 1, 1, 1, 1));
         cases.add(new ConvCase(1, 11, 17, 8, 16, 5, 3, 1, 1, 2, 1, 1, 1, 1));
         cases.add(ConvCase.of(1, 12, 12, 16, 16, 3, 1, 0, 1, 1));
+        // One small image with many output channels: chunks of (pixels, channels), with a partial last vector;
+        // a stem (7×7, stride 4, three channels) whose kernel columns fold into its channels.
+        cases.add(ConvCase.of(1, 9, 9, 20, 150, 3, 2, 1, 1, 1));
+        cases.add(ConvCase.of(1, 30, 27, 3, 40, 7, 4, 2, 1, 1));
         return cases;
     }
 
@@ -174,7 +178,9 @@ class ConvKernelsParityTest {
                 ConvCase.of(1, 30, 30, 40, 40, 7, 1, 3, 1, 40),     // depthwise, many row chunks
                 ConvCase.of(3, 37, 19, 17, 17, 7, 1, 3, 1, 17),     // depthwise, band partials over images
                 ConvCase.of(2, 15, 15, 20, 20, 3, 2, 1, 1, 20),     // depthwise, gather backward
-                ConvCase.of(2, 3, 3, 2048, 16, 3, 2, 1, 1, 1));     // im2col + GEMM
+                ConvCase.of(2, 3, 3, 2048, 16, 3, 2, 1, 1, 1),      // im2col + GEMM
+                ConvCase.of(1, 9, 9, 20, 150, 3, 2, 1, 1, 1),       // one image split over pixels and channels
+                ConvCase.of(1, 30, 27, 3, 40, 7, 4, 2, 1, 1));      // stem: folded kernel columns
         ConvKernels k = BackendPair.underTest().conv();
         long seed = 900;
         for (ConvCase cc : cases) {

@@ -48,6 +48,56 @@ class ConvolutionsTest {
     }
 
     @Test
+    void weightRepackingOfALargeLayerIsExactAndThreadIndependent() {
+        // 100 output channels: six full 16-channel blocks and a 4-channel tail, enough weights (100 · 70 · 9) for
+        // the repacking to split over threads; a single image of 25 pixels also splits over output channels.
+        ConvCase cc = ConvCase.of(1, 9, 9, 70, 100, 3, 2, 1, 1, 1);
+        float[] x = Numerics.randomFloats(cc.xSize(), 31), wt = Numerics.randomFloats(cc.wSize(), 32);
+        float[] bias = Numerics.randomFloats(cc.oc(), 33), dy = Numerics.randomFloats(cc.ySize(), 34);
+        Tensor xt = Tensor.of(x, cc.n(), cc.h(), cc.w(), cc.c()), w4 = Tensor.of(wt, cc.oc(), cc.c(), cc.kh(), cc.kw());
+        Tensor dyt = Tensor.of(dy, cc.n(), cc.oh(), cc.ow(), cc.oc());
+        double[] expected = cc.forward(Numerics.toDouble(x), Numerics.toDouble(wt), Numerics.toDouble(bias));
+        int saved = io.github.basis4j.simd.Parallel.threads();
+        try {
+            float[][] y = new float[2][], dw = new float[2][];
+            for (int t = 1; t <= 2; t++) {
+                io.github.basis4j.simd.Parallel.setThreads(t);
+                y[t - 1] = Convolutions.conv2d(xt, w4, Tensor.of(bias, cc.oc()), cc.params()).toArray();
+                // The weight gradient comes back through the inverse repacking, added into a non-zero buffer.
+                Tensor g = Tensor.of(Numerics.randomFloats(cc.wSize(), 35), cc.oc(), cc.c(), cc.kh(), cc.kw());
+                Convolutions.conv2dBackwardWeight(xt, dyt, cc.params(), g, null);
+                dw[t - 1] = g.toArray();
+            }
+            Numerics.assertClose("conv2d " + cc, toFloat(expected), y[0], 1e-4, tolerance(cc));
+            Numerics.assertBitIdentical("conv2d with 1 vs 2 threads", y[0], y[1]);
+            Numerics.assertBitIdentical("weight gradient with 1 vs 2 threads", dw[0], dw[1]);
+            // Oracle for the weight gradient: dW[o, ci, i, j] = Σ_pixels x[tap] · dy[o], read in OIHW order.
+            float[] start = Numerics.randomFloats(cc.wSize(), 35);
+            double[] dwExpected = new double[cc.wSize()];
+            for (int o = 0; o < cc.oc(); o++) {
+                for (int ci = 0; ci < cc.c(); ci++) {
+                    for (int i = 0; i < 3; i++) {
+                        for (int j = 0; j < 3; j++) {
+                            double sum = start[((o * cc.c() + ci) * 3 + i) * 3 + j];
+                            for (int p = 0; p < cc.oh(); p++) {
+                                for (int q = 0; q < cc.ow(); q++) {
+                                    int ih = 2 * p - 1 + i, iw = 2 * q - 1 + j;
+                                    if (ih < 0 || ih >= cc.h() || iw < 0 || iw >= cc.w()) continue;
+                                    sum += (double) x[(ih * cc.w() + iw) * cc.c() + ci] * dy[(p * cc.ow() + q) * cc.oc() + o];
+                                }
+                            }
+                            dwExpected[((o * cc.c() + ci) * 3 + i) * 3 + j] = sum;
+                        }
+                    }
+                }
+            }
+            Numerics.assertClose("weight gradient " + cc, toFloat(dwExpected), dw[0], 1e-4, 1e-4);
+        } finally {
+            io.github.basis4j.simd.Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void forwardOverwritesOutputAtAnOffset() {
         ConvCase cc = ConvCase.of(1, 5, 5, 3, 16, 3, 1, 1, 1, 1);
         float[] x = Numerics.randomFloats(cc.xSize(), 21), wt = Numerics.randomFloats(cc.wSize(), 22);

@@ -141,6 +141,25 @@ class GemmKernelsTest {
     }
 
     @Test
+    void matchesOracleOnNarrowedTilesAndSharedPanels() {
+        // Few rows: tiles narrowed to a few panels so there are enough of them; 49 rows leave a 17-column
+        // panel and, at 520 deep, three depth blocks with an uneven register-transposed remainder.
+        // 400 × 100 and 784 × 128 have several rows of tiles, so B is packed once and shared; 400 × 17
+        // shares a narrow last panel.
+        int[][] shapes = {{49, 300, 520}, {64, 200, 70}, {65, 200, 70}, {2, 40, 33}, {400, 100, 600}, {784, 128, 64},
+                {400, 17, 300}};
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0.75f}, {1.5f, 0f}, {1f, 1f}};
+        long seed = 1300;
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                float[] ab = alphaBeta[t];
+                assertParity(Case.random((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], ab[0], ab[1], 3, seed++));
+            }
+            assertParity(Case.random(false, true, s[0], s[1], s[2], 0.5f, 1f, 0, seed++));
+        }
+    }
+
+    @Test
     void matchesOracleWhenDepthIsSplitIntoChunks() {
         // Few C tiles and k of two or more 1024-deep chunks: PanamaGemm sums per-chunk partial products.
         // 2049 leaves a one-element remainder, 4097 four uneven chunks; m = 193 spans two row tiles.
@@ -260,7 +279,9 @@ class GemmKernelsTest {
         // 300 × 700 × 600 splits into several C tiles and three depth blocks; the transposed variants take
         // the other packing routines. The batch covers the parallel-over-products path.
         // 144 × 16 × 5000 is split along k; 1 × 1000 and 1000 × 1 (vector × matrix) span several chunks.
-        int[][] shapes = {{300, 700, 600}, {131, 16, 700}, {144, 16, 5000}, {1, 1000, 300}, {1000, 1, 300}};
+        // 49 × 600 × 520 is cut into narrowed tiles; 400 × 100 × 300 shares one packed B among its rows of tiles.
+        int[][] shapes = {{300, 700, 600}, {131, 16, 700}, {144, 16, 5000}, {1, 1000, 300}, {1000, 1, 300},
+                {49, 600, 520}, {400, 100, 300}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 Case cs = Case.random((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, 0.5f, 1, 31 + t);
