@@ -54,10 +54,11 @@ TORCH_SMOKE = ["--warmup", "0", "--measure", "0", "--min-runs", "3"]
 # The models group's checks, each in a JVM of its own (ModelChecks): memory under a small -Xmx, op profiles.
 MEMORY_CHECKS = [("-Xmx1g", "train", "resnet32_n128", 3), ("-Xmx256m", "infer", "dfformer18_r224_n1", 3)]
 PROFILES = [("infer", "dfformer18_r224_n1", 3, 5), ("train", "resnet32_n128", 2, 3)]
-# Fork heap: the largest workload (a CIFAR batch of 128 with its im2col buffer) needs a few hundred MB.
-# The throughput collector, as the ./basis4j launcher runs the CLI: training's large short-lived activations
-# are humongous objects to G1, whose concurrent cycles then cost time that is not ours.
-FORK_JVM_ARGS = "-Xmx2g --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC"
+# The heap and collector as the ./basis4j launcher runs the CLI (default maximum heap, a quarter of the RAM):
+# the throughput collector, since training's large short-lived activations are humongous objects to G1, whose
+# concurrent cycles then cost time that is not ours; and a young generation of half the heap, so a training
+# step's activations die in eden instead of being copied into the old generation (see the launcher).
+FORK_JVM_ARGS = "--sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -XX:NewRatio=1"
 
 
 def log(message):
