@@ -85,7 +85,7 @@ public final class DynamicFilter extends Module {
         int n = x.shape().dim(0);
         Variable pooled = Pool.globalMean(x);
         Variable routeing = Activation.softmax(Shapes.reshape(reweight.forward(pooled), n, numFilters, medChannels), 1);
-        Variable y = act1.forward(pwconv1.forward(x));
+        Variable y = Mlp.activate(act1, pwconv1.forward(x));
         y = Spectral.dynamicFilterMixer(y, routeing, complexWeights, Norm.ORTHO);
         return pwconv2.forward(act2.forward(y));
     }

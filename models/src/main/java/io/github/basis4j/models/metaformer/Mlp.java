@@ -1,10 +1,12 @@
 package io.github.basis4j.models.metaformer;
 
+import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.Dropout;
 import io.github.basis4j.nn.modules.Linear;
 import io.github.basis4j.nn.modules.Module;
+import io.github.basis4j.nn.modules.StarReLU;
 import java.util.function.Supplier;
 
 /**
@@ -43,9 +45,17 @@ public final class Mlp extends Module {
         this.drop2 = registerModule("drop2", new Dropout(drop, rng));
     }
 
+    /**
+     * {@code act(h)} for h a fresh output of a Linear that nothing else holds: in inference a StarReLU overwrites
+     * h instead of allocating (and zero-filling) another map of the same size.
+     */
+    static Variable activate(Module act, Variable h) {
+        return act instanceof StarReLU s && !NoGrad.isGradEnabled() ? s.forwardInPlace(h) : act.forward(h);
+    }
+
     /** x {@code [..., dim]} → {@code [..., out]}. */
     @Override
     public Variable forward(Variable x) {
-        return drop2.forward(fc2.forward(drop1.forward(act.forward(fc1.forward(x)))));
+        return drop2.forward(fc2.forward(drop1.forward(activate(act, fc1.forward(x)))));
     }
 }
