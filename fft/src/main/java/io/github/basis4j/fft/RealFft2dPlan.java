@@ -411,7 +411,8 @@ public final class RealFft2dPlan {
      * one after the other, in three passes instead of five: forward rows; then per column strip the forward column
      * transform, the step and the inverse column transform while the strip is in cache; then inverse rows. The
      * spectrum lives in the calling thread's {@link Workspace#intermediate}, not in a new tensor. Threads as in
-     * {@link #execute}: by sample when there are enough samples, else within each sample.
+     * {@link #execute}: by sample when there are enough samples, else within each sample. A sample is read whole
+     * (forward rows) before any of its output is written, so {@code out} may be {@code x} itself.
      *
      * @param fwd      the batched {@link Direction#REAL_TO_COMPLEX} plan of the sizes
      * @param inv      the batched {@link Direction#COMPLEX_TO_REAL} plan of the same sizes

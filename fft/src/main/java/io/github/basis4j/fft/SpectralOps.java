@@ -158,6 +158,21 @@ public final class SpectralOps {
      * @return {@code [N, H, W, C]}
      */
     public static Tensor dynamicFilterMixer(Tensor x, Tensor routeing, Tensor k, Norm norm) {
+        if (x == null || x.rank() != 4) {
+            throw new IllegalArgumentException("dynamicFilterMixer: x must be a map [N, H, W, C] with positive H, W, C, got "
+                    + (x == null ? "null" : x.shape()));
+        }
+        Tensor y = Tensor.zeros(x.shape());
+        dynamicFilterMixer(x, routeing, k, norm, y);
+        return y;
+    }
+
+    /**
+     * {@link #dynamicFilterMixer(Tensor, Tensor, Tensor, Norm)} into {@code y} {@code [N, H, W, C]} (overwritten), which
+     * may be x itself (each sample is read whole into scratch before any of it is written) but must not otherwise
+     * overlap it. In place, inference needs no new map at all.
+     */
+    public static void dynamicFilterMixer(Tensor x, Tensor routeing, Tensor k, Norm norm, Tensor y) {
         String op = "dynamicFilterMixer";
         if (norm == null) throw new IllegalArgumentException(op + ": norm must not be null");
         if (x == null || x.rank() != 4 || x.dim(1) < 1 || x.dim(2) < 1 || x.dim(3) < 1) {
@@ -170,12 +185,16 @@ public final class SpectralOps {
         requireShape(op, "routeing", routeing, "[N, F, C]", n, f, c);
         RealFft2dPlan fwd = RealFft2dPlan.of(h, w, c, RealFft2dPlan.Direction.REAL_TO_COMPLEX);
         RealFft2dPlan inv = RealFft2dPlan.of(h, w, c, RealFft2dPlan.Direction.COMPLEX_TO_REAL);
+        if (y == null || !y.shape().equals(x.shape())) {
+            throw new IllegalArgumentException(op + ": y must be x's shape " + x.shape() + ", got " + (y == null ? "null" : y.shape()));
+        }
+        requireInPlaceOrDisjoint(op, x, y);
         if (fwd.engine() != RealFft2dPlan.Engine.BATCHED || inv.engine() != RealFft2dPlan.Engine.BATCHED) {
             Tensor spec = RealFft2d.rfft2(x, norm);
             dynamicFilter(spec, routeing, k, w, spec);
-            return RealFft2d.irfft2(spec, h, w, norm);
+            RealFft2d.irfft2(spec.data(), spec.offset(), y.data(), y.offset(), n, h, w, c, norm);
+            return;
         }
-        Tensor y = Tensor.zeros(n, h, w, c);
         SpectralKernels sk = Backends.current().spectral();
         float[] kd = k.data(), rd = routeing.data();
         int kOff = k.offset(), rOff = routeing.offset(), two = 2 * c;
@@ -189,7 +208,6 @@ public final class SpectralOps {
                         sk.dynamicFilterForward(spec, at, rd, rOff + sample * f * c, kd, kOff + bin * f * 2, spec, at, 1, columns, f, c);
                     }
                 });
-        return y;
     }
 
     // ---- layout converters ---------------------------------------------------------------------------------

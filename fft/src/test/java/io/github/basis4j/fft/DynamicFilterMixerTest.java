@@ -64,6 +64,24 @@ class DynamicFilterMixerTest {
     }
 
     @Test
+    void runsInPlaceOverItsInput() {
+        for (int[] p : CASES) {
+            Tensor[] in = inputs(p);
+            float[] expected = unfused(in[0], in[1], in[2], Norm.ORTHO);
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                Tensor x = in[0].copy();
+                SpectralOps.dynamicFilterMixer(x, in[1], in[2], Norm.ORTHO, x);
+                assertThat(x.toArray()).as("%s in place, %d threads", Arrays.toString(p), threads).containsExactly(expected);
+            }
+        }
+        Tensor whole = Tensor.zeros(2 * 6 * 8 * 4 + 1);
+        Tensor x = Tensor.wrap(whole.data(), 0, Shape.of(2, 6, 8, 4)), shiftedY = Tensor.wrap(whole.data(), 1, Shape.of(2, 6, 8, 4));
+        assertThatThrownBy(() -> SpectralOps.dynamicFilterMixer(x, Tensor.zeros(2, 2, 4), Tensor.zeros(6, 5, 2, 2), Norm.ORTHO, shiftedY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dynamicFilterMixer: y must be x itself or not overlap it");
+    }
+
+    @Test
     void readsItsInputsAtTheirOffsetsAndLeavesThemAlone() {
         int[] p = {2, 9, 12, 20, 3};
         Tensor[] in = inputs(p);

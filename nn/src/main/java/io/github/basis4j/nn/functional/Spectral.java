@@ -224,6 +224,26 @@ public final class Spectral {
     }
 
     /**
+     * {@link #dynamicFilterMixer} written over x, for inference on a map the caller owns and will not read again
+     * (DFFormer's activation output): no new map and no zero fill on the calling thread. Returns x; the same bits.
+     *
+     * @throws IllegalStateException when the graph is being recorded
+     */
+    public static Variable dynamicFilterMixerInPlace(Variable x, Variable routeing, Variable complexWeights, Norm norm) {
+        Arith.requireInference("dynamicFilterMixerInPlace");
+        try (var _ = OpProfiler.time(OpCategory.FFT)) {
+            String op = "dynamicFilterMixerInPlace";
+            requireNotNull(op, "norm", norm);
+            Tensor xv = map(op, "x", x);
+            int n = xv.dim(0), h = xv.dim(1), w = xv.dim(2), c = xv.dim(3);
+            Tensor kv = filterBank(op, complexWeights, h, w / 2 + 1, "x " + xv.shape());
+            Tensor rv = routeing(op, routeing, n, kv.dim(2), c, xv.shape(), kv.shape());
+            SpectralOps.dynamicFilterMixer(xv, rv, kv, norm, xv);
+            return x;
+        }
+    }
+
+    /**
      * One layer of AFNO's spectral MLP (DFFormer's {@code AFNO2D}): a block-diagonal complex linear map over the
      * channels of every bin, {@code y[.., b, :] = x[.., b, :] · (W[0, b] + j·W[1, b]) + (B[0, b] + j·B[1, b])}, the
      * reference's pairs of {@code einsum('...bi,bio->...bo', ...)} with {@code w1, b1} or {@code w2, b2}. The

@@ -3,6 +3,7 @@ package io.github.basis4j.nn.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.basis4j.fft.Norm;
 import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.modules.StarReLU;
@@ -41,6 +42,19 @@ class InPlaceOpsTest {
             }
             assertThat(x.value().toArray()).containsExactly(expected);
         }
+    }
+
+    @Test
+    void dynamicFilterMixerInPlaceMatchesTheMixer() {
+        Variable x = uniform(7, 2, 6, 10, 12), r = Variable.constant(Tensor.uniform(Shape.of(2, 3, 12), 0, 1, 8));
+        Variable k = uniform(9, 6, 6, 3, 2);
+        float[] expected = Spectral.dynamicFilterMixer(x, r, k, Norm.ORTHO).value().toArray();
+        try (var _ = NoGrad.enter()) {
+            assertThat(Spectral.dynamicFilterMixerInPlace(x, r, k, Norm.ORTHO)).isSameAs(x);
+        }
+        assertThat(x.value().toArray()).containsExactly(expected);
+        assertThatThrownBy(() -> Spectral.dynamicFilterMixerInPlace(x, r, k, Norm.ORTHO)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dynamicFilterMixerInPlace: overwrites its input");
     }
 
     @Test
