@@ -58,6 +58,27 @@ class InPlaceOpsTest {
     }
 
     @Test
+    void linearIntoOverwritesScratchAsLinearWould() {
+        for (int m : new int[] {1, 3, 17, 33}) {
+            Variable x = uniform(10, m, 2, 7), w = uniform(11, 15, 7), b = uniform(12, 15);
+            float[] expected = Dense.linear(x, w, b).value().toArray();
+            float[] scratch = new float[3 + m * 2 * 15];
+            java.util.Arrays.fill(scratch, Float.NaN);
+            Tensor out = Tensor.wrap(scratch, 3, Shape.of(m, 2, 15));
+            try (var _ = NoGrad.enter()) {
+                assertThat(Dense.linearInto(x, w, b, out).value()).isSameAs(out);
+                assertThat(Dense.linearInto(x, w, null, out).value().toArray()).containsExactly(Dense.linear(x, w, null).value().toArray());
+                Dense.linearInto(x, w, b, out);
+                assertThatThrownBy(() -> Dense.linearInto(x, w, b, Tensor.zeros(m, 2, 14))).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("linearInto: out must be [" + m + ", 2, 15]");
+            }
+            assertThat(out.toArray()).containsExactly(expected);
+            assertThatThrownBy(() -> Dense.linearInto(x, w, b, out)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("linearInto");
+        }
+    }
+
+    @Test
     void refusesWhileRecordingAndRejectsAliases() {
         Variable a = uniform(4, 5), b = uniform(5, 5);
         StarReLU act = new StarReLU();
