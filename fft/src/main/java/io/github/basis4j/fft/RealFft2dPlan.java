@@ -394,6 +394,70 @@ public final class RealFft2dPlan {
         });
     }
 
+    /**
+     * An operation on the half spectrum of one sample, applied strip by strip between the forward and the inverse
+     * column passes of {@link #filteredRoundTrip}: it overwrites, in place, bins {@code [first, first + columns)} of
+     * every row {@code y < H} of the spectrum {@code [H, Wc, 2, C]} at {@code spec[specOff]}, row {@code y} at
+     * {@code specOff + y·Wc·2C}. It must treat each bin on its own (the result cannot depend on how bins are grouped
+     * into strips) and must not use {@link Workspace}.
+     */
+    @FunctionalInterface
+    interface StripStep {
+        void apply(int sample, float[] spec, int specOff, int first, int columns);
+    }
+
+    /**
+     * {@code irfft2(step(rfft2(x)))} for {@code n} samples {@code [H, W, C]}, bit-identical to running the three
+     * one after the other, in three passes instead of five: forward rows; then per column strip the forward column
+     * transform, the step and the inverse column transform while the strip is in cache; then inverse rows. The
+     * spectrum lives in the calling thread's {@link Workspace#intermediate}, not in a new tensor. Threads as in
+     * {@link #execute}: by sample when there are enough samples, else within each sample. A sample is read whole
+     * (forward rows) before any of its output is written, so {@code out} may be {@code x} itself.
+     *
+     * @param fwd      the batched {@link Direction#REAL_TO_COMPLEX} plan of the sizes
+     * @param inv      the batched {@link Direction#COMPLEX_TO_REAL} plan of the same sizes
+     * @param fwdScale rfft2's factor, {@code invScale} irfft2's
+     */
+    static void filteredRoundTrip(FftKernels k, RealFft2dPlan fwd, RealFft2dPlan inv, float[] x, int xOff, float[] out,
+                                  int outOff, int n, float fwdScale, float invScale, StripStep step) {
+        assert fwd.engine == Engine.BATCHED && inv.engine == Engine.BATCHED && fwd.direction == Direction.REAL_TO_COMPLEX
+                && inv.direction == Direction.COMPLEX_TO_REAL && fwd.h == inv.h && fwd.w == inv.w && fwd.c == inv.c;
+        if (n == 0) return;
+        long size = fwd.realSize();
+        if (n >= Parallel.threads()) {
+            Parallel.forChunks(n, 1, (chunk, from, to) -> {
+                for (int s = from; s < to; s++) {
+                    filteredSample(k, fwd, inv, s, x, Math.toIntExact(xOff + s * size), out, Math.toIntExact(outOff + s * size),
+                            fwdScale, invScale, step);
+                }
+            });
+        } else {
+            for (int s = 0; s < n; s++) {
+                filteredSample(k, fwd, inv, s, x, Math.toIntExact(xOff + s * size), out, Math.toIntExact(outOff + s * size),
+                        fwdScale, invScale, step);
+            }
+        }
+    }
+
+    private static void filteredSample(FftKernels k, RealFft2dPlan fwd, RealFft2dPlan inv, int sample, float[] x, int xOff,
+                                       float[] out, int outOff, float fwdScale, float invScale, StripStep step) {
+        float[] spec = Workspace.intermediate(Math.toIntExact(fwd.complexSize()));
+        fwd.forwardRows(k, x, xOff, spec, 0, fwdScale, fwdScale);
+        int two = 2 * fwd.c, wc = fwd.wc, strip = fwd.strip;
+        int strips = (wc + strip - 1) / strip, rowStride = wc * two;
+        int scratch = Math.max(fwd.colFft.workspaceFloats(strip, fwd.c), inv.colFft.workspaceFloats(strip, fwd.c));
+        Parallel.forChunks(strips, 1, (chunk, from, to) -> {
+            float[] ws = Workspace.get(scratch);
+            for (int item = from; item < to; item++) {
+                int first = item * strip, blocks = Math.min(strip, wc - first), plane = first * two;
+                fwd.colFft.transform(k, spec, plane, rowStride, spec, plane, rowStride, blocks, fwd.c, ws, 0);
+                step.apply(sample, spec, 0, first, blocks);
+                inv.colFft.transform(k, spec, plane, rowStride, spec, plane, rowStride, blocks, fwd.c, ws, 0);
+            }
+        });
+        inv.inverseRows(k, spec, out, outOff, invScale, invScale, false);
+    }
+
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < len}: a plain loop the JIT vectorises. */
     private static void addInto(float[] src, int srcOff, float[] dst, int dstOff, int len) {
         for (int i = 0; i < len; i++) dst[dstOff + i] += src[srcOff + i];

@@ -144,6 +144,72 @@ public final class SpectralOps {
                 gradK == null ? null : gradK.data(), gradK == null ? 0 : gradK.offset(), d.n, d.h * d.wc, f, d.c);
     }
 
+    /**
+     * DFFormer's spectral mixer in one call, for inference:
+     * {@code irfft2(dynamicFilter(rfft2(x, norm), routeing, k, W), H, W, norm)}, bit-identical to those three calls.
+     * Each column strip of the spectrum is transformed along H, filtered and transformed back while it is in cache,
+     * so a call makes three passes over the data and three parallel loops instead of five, and the spectrum needs
+     * no tensor of its own. Plans that run on JTransforms (one or two channels) take the three calls.
+     *
+     * @param x        real map {@code [N, H, W, C]}
+     * @param routeing {@code [N, F, C]}, real (softmax over F)
+     * @param k        filter bank {@code [H, W/2+1, F, 2]} (PyTorch's {@code complex_weights})
+     * @param norm     the FFTs' normalisation ({@link Norm#ORTHO} in DFFormer)
+     * @return {@code [N, H, W, C]}
+     */
+    public static Tensor dynamicFilterMixer(Tensor x, Tensor routeing, Tensor k, Norm norm) {
+        if (x == null || x.rank() != 4) {
+            throw new IllegalArgumentException("dynamicFilterMixer: x must be a map [N, H, W, C] with positive H, W, C, got "
+                    + (x == null ? "null" : x.shape()));
+        }
+        Tensor y = Tensor.zeros(x.shape());
+        dynamicFilterMixer(x, routeing, k, norm, y);
+        return y;
+    }
+
+    /**
+     * {@link #dynamicFilterMixer(Tensor, Tensor, Tensor, Norm)} into {@code y} {@code [N, H, W, C]} (overwritten), which
+     * may be x itself (each sample is read whole into scratch before any of it is written) but must not otherwise
+     * overlap it. In place, inference needs no new map at all.
+     */
+    public static void dynamicFilterMixer(Tensor x, Tensor routeing, Tensor k, Norm norm, Tensor y) {
+        String op = "dynamicFilterMixer";
+        if (norm == null) throw new IllegalArgumentException(op + ": norm must not be null");
+        if (x == null || x.rank() != 4 || x.dim(1) < 1 || x.dim(2) < 1 || x.dim(3) < 1) {
+            throw new IllegalArgumentException(op + ": x must be a map [N, H, W, C] with positive H, W, C, got "
+                    + (x == null ? "null" : x.shape()));
+        }
+        int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3), wc = w / 2 + 1;
+        if (k == null || routeing == null) throw new IllegalArgumentException(op + ": routeing and k must not be null");
+        int f = filters(op, k, new Dims(n, h, wc, c));
+        requireShape(op, "routeing", routeing, "[N, F, C]", n, f, c);
+        RealFft2dPlan fwd = RealFft2dPlan.of(h, w, c, RealFft2dPlan.Direction.REAL_TO_COMPLEX);
+        RealFft2dPlan inv = RealFft2dPlan.of(h, w, c, RealFft2dPlan.Direction.COMPLEX_TO_REAL);
+        if (y == null || !y.shape().equals(x.shape())) {
+            throw new IllegalArgumentException(op + ": y must be x's shape " + x.shape() + ", got " + (y == null ? "null" : y.shape()));
+        }
+        requireInPlaceOrDisjoint(op, x, y);
+        if (fwd.engine() != RealFft2dPlan.Engine.BATCHED || inv.engine() != RealFft2dPlan.Engine.BATCHED) {
+            Tensor spec = RealFft2d.rfft2(x, norm);
+            dynamicFilter(spec, routeing, k, w, spec);
+            RealFft2d.irfft2(spec.data(), spec.offset(), y.data(), y.offset(), n, h, w, c, norm);
+            return;
+        }
+        SpectralKernels sk = Backends.current().spectral();
+        float[] kd = k.data(), rd = routeing.data();
+        int kOff = k.offset(), rOff = routeing.offset(), two = 2 * c;
+        long points = (long) h * w;
+        RealFft2dPlan.filteredRoundTrip(Backends.current().fft(), fwd, inv, x.data(), x.offset(), y.data(), y.offset(), n,
+                (float) norm.forwardScale(points), (float) norm.inverseScale(points),
+                (sample, spec, specOff, first, columns) -> {
+                    // One row of the strip is a run of adjacent bins: the kernel's [1, bins, 2, C] layout.
+                    for (int row = 0; row < h; row++) {
+                        int bin = row * wc + first, at = specOff + bin * two;
+                        sk.dynamicFilterForward(spec, at, rd, rOff + sample * f * c, kd, kOff + bin * f * 2, spec, at, 1, columns, f, c);
+                    }
+                });
+    }
+
     // ---- layout converters ---------------------------------------------------------------------------------
 
     /**

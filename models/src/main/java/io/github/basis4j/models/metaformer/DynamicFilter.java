@@ -1,6 +1,7 @@
 package io.github.basis4j.models.metaformer;
 
 import io.github.basis4j.fft.Norm;
+import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Activation;
@@ -85,8 +86,10 @@ public final class DynamicFilter extends Module {
         int n = x.shape().dim(0);
         Variable pooled = Pool.globalMean(x);
         Variable routeing = Activation.softmax(Shapes.reshape(reweight.forward(pooled), n, numFilters, medChannels), 1);
-        Variable y = act1.forward(pwconv1.forward(x));
-        y = Spectral.dynamicFilterMixer(y, routeing, complexWeights, Norm.ORTHO);
+        Variable y = Mlp.activate(act1, pwconv1.forward(x));
+        // In inference y is the activation's fresh output, which nothing else holds: the mixer overwrites it.
+        y = NoGrad.isGradEnabled() ? Spectral.dynamicFilterMixer(y, routeing, complexWeights, Norm.ORTHO)
+                : Spectral.dynamicFilterMixerInPlace(y, routeing, complexWeights, Norm.ORTHO);
         return pwconv2.forward(act2.forward(y));
     }
 

@@ -1,5 +1,6 @@
 package io.github.basis4j.models.metaformer;
 
+import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Arith;
 import io.github.basis4j.nn.init.Rng;
@@ -19,6 +20,10 @@ import io.github.basis4j.nn.modules.Scale;
  * reference's {@code None}; drop path of rate 0 is the identity.
  *
  * <p>Shapes: x {@code [n, h, w, dim]} → the same shape.
+ *
+ * <p>Inside a {@code NoGrad} scope each residual sum is written over its branch's output instead of a new
+ * tensor, so a token mixer or MLP given here must return a tensor it does not keep (every module of this
+ * package does); x itself is never written.
  *
  * <p>State: {@code norm1.weight}, {@code token_mixer.*}, {@code layer_scale1.scale}, {@code res_scale1.scale}
  * (each if present), {@code norm2.weight}, {@code mlp.*}, {@code layer_scale2.scale}, {@code res_scale2.scale}.
@@ -57,6 +62,16 @@ public final class MetaFormerBlock extends Module {
         this.resScale2 = registerModule("res_scale2", scale(dim, resScaleInit));
     }
 
+    /**
+     * Inference's {@code resScale(x) + branch}, summed over the branch output: it starts from a norm's new output,
+     * so nothing else holds it, and the sum needs no tensor of its own. A branch that shares x's array (a module
+     * handing back its input unchanged) gets a new tensor, as in training.
+     */
+    private static Variable residual(Module resScale, Variable x, Variable branch) {
+        Variable r = resScale.forward(x);
+        return r.value().data() == branch.value().data() ? Arith.add(r, branch) : Arith.addInto(r, branch);
+    }
+
     // The reference tests the init value's truthiness: None and 0.0 both mean no scale.
     private static Module scale(int dim, Double init) {
         return init != null && init != 0.0 ? new Scale(dim, init, true) : new Identity();
@@ -65,6 +80,10 @@ public final class MetaFormerBlock extends Module {
     /** x {@code [n, h, w, dim]} → the same shape. */
     @Override
     public Variable forward(Variable x) {
+        if (!NoGrad.isGradEnabled()) {
+            x = residual(resScale1, x, layerScale1.forward(dropPath1.forward(tokenMixer.forward(norm1.forward(x)))));
+            return residual(resScale2, x, layerScale2.forward(dropPath2.forward(mlp.forward(norm2.forward(x)))));
+        }
         x = Arith.add(resScale1.forward(x), layerScale1.forward(dropPath1.forward(tokenMixer.forward(norm1.forward(x)))));
         return Arith.add(resScale2.forward(x), layerScale2.forward(dropPath2.forward(mlp.forward(norm2.forward(x)))));
     }

@@ -1,10 +1,14 @@
 package io.github.basis4j.models.metaformer;
 
+import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.nn.modules.Dropout;
 import io.github.basis4j.nn.modules.Linear;
 import io.github.basis4j.nn.modules.Module;
+import io.github.basis4j.nn.modules.StarReLU;
+import io.github.basis4j.simd.Shape;
+import io.github.basis4j.simd.Tensor;
 import java.util.function.Supplier;
 
 /**
@@ -43,9 +47,43 @@ public final class Mlp extends Module {
         this.drop2 = registerModule("drop2", new Dropout(drop, rng));
     }
 
-    /** x {@code [..., dim]} → {@code [..., out]}. */
+    /**
+     * {@code act(h)} for h a fresh output of a Linear that nothing else holds: in inference a StarReLU overwrites
+     * h instead of allocating (and zero-filling) another map of the same size.
+     */
+    static Variable activate(Module act, Variable h) {
+        return act instanceof StarReLU s && !NoGrad.isGradEnabled() ? s.forwardInPlace(h) : act.forward(h);
+    }
+
+    /**
+     * x {@code [..., dim]} → {@code [..., out]}. In inference with StarReLU the hidden map (the model's largest, four
+     * times the input) lives in this thread's scratch: it never leaves this method, and a new map would be zero-filled
+     * on the calling thread first, a serial pass over megabytes at batch 1.
+     */
     @Override
     public Variable forward(Variable x) {
+        if (act instanceof StarReLU s && !NoGrad.isGradEnabled() && x != null) {
+            int[] dims = x.shape().dims();
+            dims[dims.length - 1] = fc1.outFeatures();
+            Shape shape = Shape.of(dims);
+            Variable h = s.forwardInPlace(fc1.forwardInto(x, Tensor.wrap(hiddenScratch(Math.toIntExact(shape.size())), 0, shape)));
+            return drop2.forward(fc2.forward(drop1.forward(h)));
+        }
         return drop2.forward(fc2.forward(drop1.forward(act.forward(fc1.forward(x)))));
     }
+
+    /**
+     * This thread's scratch for a hidden map of at least {@code floats}: one array for every Mlp, safe because a
+     * forward uses it only between fc1 and fc2, and neither those nor StarReLU run another Mlp.
+     */
+    private static float[] hiddenScratch(int floats) {
+        float[] a = HIDDEN.get();
+        if (a.length < floats) {
+            a = new float[floats];
+            HIDDEN.set(a);
+        }
+        return a;
+    }
+
+    private static final ThreadLocal<float[]> HIDDEN = ThreadLocal.withInitial(() -> new float[0]);
 }

@@ -50,6 +50,6 @@ public final class SepConv extends Module {
     /** x {@code [n, h, w, dim]} → the same shape. */
     @Override
     public Variable forward(Variable x) {
-        return pwconv2.forward(act2.forward(dwconv.forward(act1.forward(pwconv1.forward(x)))));
+        return pwconv2.forward(act2.forward(dwconv.forward(Mlp.activate(act1, pwconv1.forward(x)))));
     }
 }

@@ -114,6 +114,37 @@ class MetaFormerTest {
      * bank resized bicubically (align_corners=True keeps the corner values), every other tensor unchanged.
      */
     @Test
+    void inferenceInPlacePathGivesTheRecordedLogitsBitForBit() {
+        // Layer scales and residual scales on some stages, none on others: every form of the in-place residual.
+        MetaFormer m = MetaFormer.builder().setDepths(1, 2, 1, 1).setDims(8, 16, 24, 32).setTokenMixers(MetaFormerTest::mixer)
+                .optLayerScaleInitValues(null, 0.5, null, 0.7).optResScaleInitValues(null, null, 1.3, 0.9)
+                .optNumClasses(7).optImageSize(32, 64).optSeed(4).build();
+        Variable x = Variable.constant(Tensor.uniform(Shape.of(2, 32, 64, 3), -1f, 1f, 8));
+        float[] input = x.value().toArray();
+        float[] recorded = m.forward(x).value().toArray();
+        try (NoGrad ignored = NoGrad.enter()) {
+            assertThat(m.forward(x).value().toArray()).containsExactly(recorded);
+        }
+        assertThat(x.value().toArray()).as("the input is not overwritten").containsExactly(input);
+    }
+
+    @Test
+    void inferenceBlockLeavesItsInputAlone() {
+        io.github.basis4j.nn.init.Rng rng = io.github.basis4j.nn.init.Rng.of(9);
+        for (Double res : new Double[] {null, 1.1}) {
+            MetaFormerBlock block = new MetaFormerBlock(8, mixer(8, 6, 10, rng), new Mlp(8, 4.0, 8, StarReLU::new, 0.0, rng),
+                    0.0, null, res, rng);
+            Variable x = Variable.constant(Tensor.uniform(Shape.of(1, 6, 10, 8), -1f, 1f, 10));
+            float[] input = x.value().toArray();
+            float[] recorded = block.forward(x).value().toArray();
+            try (NoGrad ignored = NoGrad.enter()) {
+                assertThat(block.forward(x).value().toArray()).containsExactly(recorded);
+            }
+            assertThat(x.value().toArray()).as("res scale %s: x is not overwritten", res).containsExactly(input);
+        }
+    }
+
+    @Test
     void loadResizedResizesFilterBanksOnly() {
         MetaFormer src = small(64, 64);
         MetaFormer dst = MetaFormer.builder().setDepths(1, 1, 1, 1).setDims(8, 16, 24, 32).setTokenMixers(MetaFormerTest::mixer)

@@ -73,6 +73,22 @@ public final class Activation {
     }
 
     /**
+     * {@link #starRelu} written over x, for inference on a tensor the caller owns and will not read again (MetaFormer's
+     * MLP after fc1, DFFormer's mixer after pwconv1): no new tensor, no zero fill on the calling thread. Returns x.
+     *
+     * @throws IllegalStateException when the graph is being recorded
+     */
+    public static Variable starReluInPlace(Variable x, Variable scale, Variable bias) {
+        Arith.requireInference("starReluInPlace");
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
+            String op = "starReluInPlace";
+            Tensor xv = Arith.value(op, "x", x);
+            Elementwise.starRelu(xv, Arith.value(op, "scale", scale), Arith.value(op, "bias", bias), xv);
+            return x;
+        }
+    }
+
+    /**
      * {@code torch.nn.functional.softshrink(x, lambd)}: {@code x - λ} above λ, {@code x + λ} below -λ, 0 between
      * (AFNO's sparsity step on the spectrum). Computed as {@code relu(x - λ) - relu(-x - λ)}, which gives the same
      * floats (negation is exact), so the backward is two ReLU backwards: {@code dx += dy} where {@code |x| > λ}, zero

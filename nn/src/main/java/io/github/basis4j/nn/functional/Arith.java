@@ -1,6 +1,7 @@
 package io.github.basis4j.nn.functional;
 
 import io.github.basis4j.nn.autograd.Graph;
+import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.profile.OpCategory;
@@ -39,6 +40,36 @@ public final class Arith {
                     if (needsGrad(1)) Elementwise.axpy(1f, g, gradOf(1));
                 }
             });
+        }
+    }
+
+    /**
+     * {@code target += a} for two tensors of one shape, for inference: a residual sum written over a branch
+     * output the caller owns and will not read again, which saves the new tensor (and its zero fill on the
+     * calling thread) and one pass over memory. Returns target. Bit-identical to {@link #add(Variable, Variable)}.
+     *
+     * @throws IllegalStateException    when the graph is being recorded (an overwritten value may be saved for a
+     *                                  backward)
+     * @throws IllegalArgumentException when a shape differs, or target shares its array with a (a partial overlap
+     *                                  would read values already overwritten)
+     */
+    public static Variable addInto(Variable a, Variable target) {
+        requireInference("addInto");
+        try (var _ = OpProfiler.time(OpCategory.ELEMENTWISE)) {
+            Tensor av = value("addInto", "a", a), t = value("addInto", "target", target);
+            if (av.data() == t.data()) {
+                throw new IllegalArgumentException("addInto: target must not share its array with a, got both in one array of "
+                        + t.data().length + " floats");
+            }
+            Elementwise.add(av, t, t);
+            return target;
+        }
+    }
+
+    /** Throws when ops record the graph: in-place ops are for inference only. */
+    static void requireInference(String op) {
+        if (NoGrad.isGradEnabled()) {
+            throw new IllegalStateException(op + ": overwrites its input, so it runs only inside a NoGrad scope");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.basis4j.nn.functional;
 
 import io.github.basis4j.nn.autograd.Graph;
+import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.profile.OpCategory;
@@ -8,6 +9,7 @@ import io.github.basis4j.nn.profile.OpProfiler;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Conv2dParams;
 import io.github.basis4j.simd.ops.Convolutions;
+import io.github.basis4j.simd.ops.PackedConv2dWeight;
 
 /**
  * Convolution ops recorded for autograd, over channel-last (NHWC) feature maps. The arithmetic is
@@ -49,6 +51,28 @@ public final class Conv {
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * The same convolution with weights packed beforehand ({@link PackedConv2dWeight}), for inference: it records
+     * no graph. x {@code [n, h, w, c]}, bias {@code [oc]} or null → {@code [n, oh, ow, oc]}, bit-identical to
+     * {@link #conv2d(Variable, Variable, Variable, Conv2dParams)} on the weight it was packed from.
+     *
+     * @throws IllegalStateException    when the graph is being recorded and x or bias needs a gradient: a packed
+     *                                  copy has no gradient to give, and dropping x's would be silent
+     * @throws IllegalArgumentException from the facade when shapes or params do not fit
+     */
+    public static Variable conv2d(Variable x, PackedConv2dWeight weight, Variable bias, Conv2dParams params) {
+        if (x == null || weight == null) throw new IllegalArgumentException("conv2d: x and weight must not be null");
+        if (NoGrad.isGradEnabled() && (x.requiresGrad() || bias != null && bias.requiresGrad())) {
+            throw new IllegalStateException("conv2d: packed weights are for inference; x or bias requires a gradient"
+                    + " while the graph is recorded (use a NoGrad scope or the unpacked weight)");
+        }
+        Tensor xv = x.value();
+        boolean depthwise = params != null && xv.rank() == 4 && params.groups() == xv.dim(3) && params.groups() == weight.oc();
+        try (var _ = OpProfiler.time(depthwise ? OpCategory.DEPTHWISE_CONV : OpCategory.CONV)) {
+            return Variable.constant(Convolutions.conv2d(xv, weight, bias == null ? null : bias.value(), params));
         }
     }
 

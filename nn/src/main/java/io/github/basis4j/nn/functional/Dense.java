@@ -5,6 +5,7 @@ import io.github.basis4j.nn.autograd.Node;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.profile.OpCategory;
 import io.github.basis4j.nn.profile.OpProfiler;
+import io.github.basis4j.simd.Shape;
 import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.ops.Elementwise;
 import io.github.basis4j.simd.spi.Backends;
@@ -27,17 +28,8 @@ public final class Dense {
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         try (var _ = OpProfiler.time(OpCategory.GEMM)) {
             Tensor xv = x.value(), w = weight.value();
-            if (w.rank() != 2) throw new IllegalArgumentException("linear: weight must be [out, in], got " + w.shape());
-            int in = w.dim(1), out = w.dim(0);
-            if (xv.rank() < 1 || xv.dim(-1) != in) {
-                throw new IllegalArgumentException("linear: input must be [..., " + in + "] to match weight " + w.shape() + ", got " + xv.shape());
-            }
-            if (bias != null && (bias.value().rank() != 1 || bias.value().dim(0) != out)) {
-                throw new IllegalArgumentException("linear: bias must be [" + out + "], got " + bias.value().shape());
-            }
-            int m = xv.size() / in;
-            int[] dims = xv.shape().dims();
-            dims[dims.length - 1] = out;
+            int[] dims = linearShape("linear", xv, w, bias);
+            int in = w.dim(1), out = w.dim(0), m = xv.size() / in;
             Tensor y = Tensor.zeros(dims);
             GemmKernels gemm = Backends.current().gemm();
             gemm.sgemm(false, true, m, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in, 0f, y.data(), y.offset(), out);
@@ -61,6 +53,44 @@ public final class Dense {
                 }
             });
         }
+    }
+
+    /**
+     * {@link #linear} written into {@code out} {@code [..., out_features]} (overwritten, never read), for inference on
+     * scratch the caller owns: no new tensor and no zero fill. Records nothing; returns a constant viewing out.
+     *
+     * @throws IllegalStateException    when the graph is being recorded
+     * @throws IllegalArgumentException when a shape does not fit, naming it
+     */
+    public static Variable linearInto(Variable x, Variable weight, Variable bias, Tensor out) {
+        Arith.requireInference("linearInto");
+        try (var _ = OpProfiler.time(OpCategory.GEMM)) {
+            Tensor xv = x.value(), w = weight.value();
+            Shape shape = Shape.of(linearShape("linearInto", xv, w, bias));
+            if (out == null || !out.shape().equals(shape)) {
+                throw new IllegalArgumentException("linearInto: out must be " + shape + ", got " + (out == null ? "null" : out.shape()));
+            }
+            int in = w.dim(1), n = w.dim(0), m = xv.size() / in;
+            Backends.current().gemm().sgemm(false, true, m, n, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
+                    0f, out.data(), out.offset(), n);
+            if (bias != null) Elementwise.addChannel(out, bias.value(), out);
+            return Variable.constant(out);
+        }
+    }
+
+    /** The output dims {@code [..., out]} of x {@code [..., in]} times weight {@code [out, in]}ᵀ, after validation. */
+    private static int[] linearShape(String op, Tensor xv, Tensor w, Variable bias) {
+        if (w.rank() != 2) throw new IllegalArgumentException(op + ": weight must be [out, in], got " + w.shape());
+        int in = w.dim(1), out = w.dim(0);
+        if (xv.rank() < 1 || xv.dim(-1) != in) {
+            throw new IllegalArgumentException(op + ": input must be [..., " + in + "] to match weight " + w.shape() + ", got " + xv.shape());
+        }
+        if (bias != null && (bias.value().rank() != 1 || bias.value().dim(0) != out)) {
+            throw new IllegalArgumentException(op + ": bias must be [" + out + "], got " + bias.value().shape());
+        }
+        int[] dims = xv.shape().dims();
+        dims[dims.length - 1] = out;
+        return dims;
     }
 
     /** {@code c = a·b} for [m, k]·[k, n]. */

@@ -1,5 +1,6 @@
 package io.github.basis4j.nn.modules;
 
+import io.github.basis4j.nn.autograd.NoGrad;
 import io.github.basis4j.nn.autograd.Parameter;
 import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Conv;
@@ -28,6 +29,7 @@ public final class Conv2d extends Module {
     private final Conv2dParams params;
     private final Parameter weight;
     private final Parameter bias;
+    private final PackedWeightCache packed = new PackedWeightCache();
 
     /**
      * A square-kernel convolution with the same stride and padding on both axes, no dilation, one group.
@@ -55,9 +57,14 @@ public final class Conv2d extends Module {
         return new Builder();
     }
 
-    /** x {@code [n, h, w, in]} → {@code [n, oh, ow, out]}. */
+    /**
+     * x {@code [n, h, w, in]} → {@code [n, oh, ow, out]}. Inside a {@link NoGrad} scope the weight is packed
+     * into the kernels' layout once and reused while it is unchanged ({@link PackedWeightCache}); the result is
+     * bit-identical to the recorded path, which repacks on every call.
+     */
     @Override
     public Variable forward(Variable x) {
+        if (!NoGrad.isGradEnabled() && x != null) return Conv.conv2d(x, packed.get(weight.value()), bias, params);
         return Conv.conv2d(x, weight, bias, params);
     }
 

@@ -5,6 +5,7 @@ import io.github.basis4j.nn.autograd.Variable;
 import io.github.basis4j.nn.functional.Dense;
 import io.github.basis4j.nn.init.Rng;
 import io.github.basis4j.simd.Shape;
+import io.github.basis4j.simd.Tensor;
 
 /**
  * Fully connected layer {@code y = x·Wᵀ + b}, mirroring {@code torch.nn.Linear(in, out, bias)}.
@@ -44,6 +45,16 @@ public final class Linear extends Module {
     @Override
     public Variable forward(Variable x) {
         return Dense.linear(x, weight, bias);
+    }
+
+    /**
+     * Inference only: x {@code [..., in]} → {@code out} {@code [..., out]}, overwritten (scratch the caller owns);
+     * returns a constant viewing out. Equal, bit for bit, to {@link #forward}.
+     *
+     * @throws IllegalStateException when the graph is being recorded
+     */
+    public Variable forwardInto(Variable x, Tensor out) {
+        return Dense.linearInto(x, weight, bias, out);
     }
 
     /** The weight {@code [out, in]}. */

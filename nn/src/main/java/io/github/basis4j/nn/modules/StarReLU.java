@@ -54,6 +54,16 @@ public final class StarReLU extends Module {
         return Activation.starRelu(x, s, b);
     }
 
+    /**
+     * Inference only: x's value overwritten with StarReLU(x), for a tensor the caller owns and will not read again;
+     * returns x. Equal, bit for bit, to {@link #forward}.
+     *
+     * @throws IllegalStateException when the graph is being recorded
+     */
+    public Variable forwardInPlace(Variable x) {
+        return Activation.starReluInPlace(x, scale, bias);
+    }
+
     /** The scale s {@code [1]}. */
     public Parameter scale() {
         return scale;

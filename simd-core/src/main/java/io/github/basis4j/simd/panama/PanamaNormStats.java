@@ -272,7 +272,7 @@ public final class PanamaNormStats implements NormKernels {
     public void layerNormForward(float[] x, int xOff, int m, int c, double eps, float[] weight, int weightOff,
                                  float[] bias, int biasOff, float[] y, int yOff, float[] mean, int meanOff,
                                  float[] rstd, int rstdOff) {
-        Parallel.forRange(m, ScalarNormStats.rowGrain(c), (from, to) -> {
+        Parallel.forRange(m, ScalarNormStats.layerNormRowGrain(c), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int xo = xOff + r * c, yo = yOff + r * c;
                 // Two double accumulators (the two halves of a float vector), reduced once per row.

@@ -36,6 +36,19 @@ public final class ScalarNormStats implements NormKernels {
     }
 
     /**
+     * Rows per chunk of the layer-norm forward, which normalises each row on its own (any grouping gives the same
+     * bits). Coarser than {@link #rowGrain}: the pass is memory-bound, its output was just zero-filled in the caller's
+     * cache, and a second thread writing part of it moved those lines between cores; at DFFormer's batch-1 maps a
+     * chunk of 16K elements made the model's layer norms slower on two threads than on one.
+     */
+    public static int layerNormRowGrain(int c) {
+        return Math.max(1, LAYER_NORM_ELEMENTS_PER_CHUNK / Math.max(1, c));
+    }
+
+    /** Elements per chunk of {@link #layerNormRowGrain}. */
+    static final int LAYER_NORM_ELEMENTS_PER_CHUNK = 1 << 16;
+
+    /**
      * {@code out[ch] = Σ_k part[(k·stride) + off + ch]} for {@code k = 0 … chunks−1}, added in chunk order
      * (the deterministic combine of per-chunk partials).
      */
@@ -253,7 +266,7 @@ public final class ScalarNormStats implements NormKernels {
     public void layerNormForward(float[] x, int xOff, int m, int c, double eps, float[] weight, int weightOff,
                                  float[] bias, int biasOff, float[] y, int yOff, float[] mean, int meanOff,
                                  float[] rstd, int rstdOff) {
-        Parallel.forRange(m, rowGrain(c), (from, to) -> {
+        Parallel.forRange(m, layerNormRowGrain(c), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int xo = xOff + r * c, yo = yOff + r * c;
                 double s = 0;
