@@ -371,13 +371,16 @@ public final class Safetensors {
 
     /**
      * The fault-injection hook of {@link #PAUSE_WRITE_PROPERTY}: with the property set to a path, announce that a
-     * write is half done by creating that file, then wait for as long as it exists.
+     * write is half done by creating that file (holding the temporary file's path), then wait for as long as it
+     * exists. The marker is written beside it and renamed into place, so a watcher never reads it half written.
      */
     private static void pauseIfAsked(Path tmp) throws IOException {
         String marker = System.getProperty(PAUSE_WRITE_PROPERTY);
         if (marker == null) return;
         Path m = Path.of(marker);
-        Files.writeString(m, tmp.toString());
+        Path part = m.resolveSibling(m.getFileName() + ".part");
+        Files.writeString(part, tmp.toString());
+        Files.move(part, m, StandardCopyOption.ATOMIC_MOVE);
         try {
             while (Files.exists(m)) Thread.sleep(PAUSE_POLL_MILLIS);
         } catch (InterruptedException e) {
