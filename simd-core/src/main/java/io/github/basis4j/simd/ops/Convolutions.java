@@ -5,6 +5,8 @@ import io.github.basis4j.simd.Tensor;
 import io.github.basis4j.simd.spi.Backends;
 import io.github.basis4j.simd.spi.ConvKernels;
 import io.github.basis4j.simd.spi.ConvKernels.Conv2dGeometry;
+import io.github.basis4j.simd.spi.WinogradKernels;
+import io.github.basis4j.simd.spi.WinogradKernels.Winograd3x3Geometry;
 
 import java.util.Arrays;
 
@@ -70,6 +72,83 @@ public final class Convolutions {
         } else {
             k.conv2dForward(g, x.data(), x.offset(), hwio, 0, b, bOff, y.data(), y.offset());
         }
+    }
+
+    /**
+     * A new output {@code [n, oh, ow, oc]} of the 3×3, stride-1 convolution of {@code x [n, h, w, ic]} by
+     * {@code weight}, computed by Winograd's F(2×2, 3×3); see {@link #conv2dWinograd3x3(Tensor, WinogradConv3x3Weight,
+     * Tensor, int, Tensor, boolean, Tensor)}.
+     */
+    public static Tensor conv2dWinograd3x3(Tensor x, WinogradConv3x3Weight weight, Tensor bias, int padding) {
+        Winograd3x3Geometry g = winogradGeometry(x, weight, padding);
+        Tensor y = Tensor.zeros(g.n(), g.oh(), g.ow(), g.oc());
+        conv2dWinograd3x3(x, weight, bias, padding, null, false, y);
+        return y;
+    }
+
+    /** {@code y = conv2d(x, weight) + bias} by F(2×2, 3×3), overwriting {@code y [n, oh, ow, oc]}. */
+    public static void conv2dWinograd3x3(Tensor x, WinogradConv3x3Weight weight, Tensor bias, int padding, Tensor y) {
+        conv2dWinograd3x3(x, weight, bias, padding, null, false, y);
+    }
+
+    /**
+     * {@code y = act(conv2d(x, weight) + bias + residual)} for a 3×3 kernel, stride 1, dilation 1, one group and
+     * {@code padding} zeros on every side, computed by Winograd's F(2×2, 3×3) ({@link WinogradKernels}):
+     * {@code x [n, h, w, ic]}, {@code y [n, oh, ow, oc]} with {@code oh = h + 2·padding − 2} (likewise ow);
+     * {@code bias [oc]} or {@code null}; {@code residual} of y's shape or {@code null} for none; {@code act} is
+     * ReLU when {@code relu}, else the identity. The residual add and the ReLU happen in the output transform,
+     * which saves the two extra passes over y that a residual block's {@code add} and {@code relu} would make.
+     * Results differ from {@link #conv2d} by rounding only (the transforms add and subtract inputs before
+     * multiplying: a relative error of order 1e-6 of the output's magnitude). {@code y} must not overlap
+     * {@code x} or {@code residual}.
+     */
+    public static void conv2dWinograd3x3(Tensor x, WinogradConv3x3Weight weight, Tensor bias, int padding, Tensor residual,
+                                         boolean relu, Tensor y) {
+        String op = "conv2dWinograd3x3";
+        Winograd3x3Geometry g = winogradGeometry(x, weight, padding);
+        checkBias(op, bias, g.oc());
+        Shape want = Shape.of(g.n(), g.oh(), g.ow(), g.oc());
+        if (y == null) throw new IllegalArgumentException(op + ": y must not be null");
+        if (!y.shape().equals(want)) {
+            throw new IllegalArgumentException(op + ": y must be [n, oh, ow, oc] = " + want + ", got " + y.shape());
+        }
+        if (residual != null && !residual.shape().equals(want)) {
+            throw new IllegalArgumentException(op + ": residual must be y's shape [n, oh, ow, oc] = " + want + ", got " + residual.shape());
+        }
+        if (overlaps(x, y)) throw new IllegalArgumentException(op + ": y must not overlap x (the kernel reads x after writing y)");
+        if (residual != null && overlaps(residual, y)) {
+            throw new IllegalArgumentException(op + ": y must not overlap residual");
+        }
+        float[] b = bias == null ? new float[g.oc()] : bias.data();
+        int bOff = bias == null ? 0 : bias.offset();
+        Backends.current().winograd().conv3x3Forward(g, x.data(), x.offset(), weight.data(), 0, b, bOff,
+                residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(), relu, y.data(), y.offset());
+    }
+
+    private static Winograd3x3Geometry winogradGeometry(Tensor x, WinogradConv3x3Weight weight, int padding) {
+        String op = "conv2dWinograd3x3";
+        if (weight == null) throw new IllegalArgumentException(op + ": weight must not be null");
+        if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
+        if (x.rank() != 4 || x.dim(1) < 1 || x.dim(2) < 1 || x.dim(3) != weight.inChannels()) {
+            throw new IllegalArgumentException(op + ": x must be [n, h, w, ic] with h, w >= 1 and ic = " + weight.inChannels()
+                    + " (the weight's input channels), got shape " + x.shape());
+        }
+        int n = x.dim(0), h = x.dim(1), w = x.dim(2);
+        if (padding < 0) throw new IllegalArgumentException(op + ": padding must be >= 0, got " + padding);
+        long oh = (long) h + 2L * padding - 2, ow = (long) w + 2L * padding - 2;
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException(op + ": output size must be positive, got oh × ow = " + oh + " × " + ow + " for input "
+                    + h + " × " + w + " with padding " + padding);
+        }
+        if (n * oh * ow * weight.outChannels() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(op + ": output [" + n + ", " + oh + ", " + ow + ", " + weight.outChannels()
+                    + "] is too large for a Java array");
+        }
+        return new Winograd3x3Geometry(n, h, w, weight.inChannels(), weight.outChannels(), padding);
+    }
+
+    private static boolean overlaps(Tensor a, Tensor b) {
+        return a.data() == b.data() && a.offset() < b.offset() + b.size() && b.offset() < a.offset() + a.size();
     }
 
     /**

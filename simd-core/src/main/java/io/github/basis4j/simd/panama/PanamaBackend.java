@@ -9,11 +9,13 @@ import io.github.basis4j.simd.spi.NormKernels;
 import io.github.basis4j.simd.spi.PoolKernels;
 import io.github.basis4j.simd.spi.ReductionKernels;
 import io.github.basis4j.simd.spi.SpectralKernels;
+import io.github.basis4j.simd.spi.WinogradKernels;
 
 /** The Vector API backend; its species is {@link PanamaSpecies#FLOAT}. */
 public final class PanamaBackend implements Backend {
     private final GemmKernels gemm = new PanamaGemm();
     private final ConvKernels conv = new PanamaConvolutions(gemm);
+    private final WinogradKernels winograd = new PanamaWinograd();
     private final PoolKernels pool = new PanamaPooling();
     private final ElementwiseKernels elementwise = new PanamaElementwise();
     private final ReductionKernels reductions = new PanamaReductions();
@@ -24,6 +26,7 @@ public final class PanamaBackend implements Backend {
     @Override public String name() { return "vector"; }
     @Override public GemmKernels gemm() { return gemm; }
     @Override public ConvKernels conv() { return conv; }
+    @Override public WinogradKernels winograd() { return winograd; }
     @Override public PoolKernels pool() { return pool; }
     @Override public ElementwiseKernels elementwise() { return elementwise; }
     @Override public ReductionKernels reductions() { return reductions; }

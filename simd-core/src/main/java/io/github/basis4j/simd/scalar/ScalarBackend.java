@@ -9,11 +9,13 @@ import io.github.basis4j.simd.spi.NormKernels;
 import io.github.basis4j.simd.spi.PoolKernels;
 import io.github.basis4j.simd.spi.ReductionKernels;
 import io.github.basis4j.simd.spi.SpectralKernels;
+import io.github.basis4j.simd.spi.WinogradKernels;
 
 /** The plain-Java backend: correct everywhere, the oracle every vectorised kernel is tested against. */
 public final class ScalarBackend implements Backend {
     private final GemmKernels gemm = new ScalarGemm();
     private final ConvKernels conv = new ScalarConvolutions();
+    private final WinogradKernels winograd = new ScalarWinograd();
     private final PoolKernels pool = new ScalarPooling();
     private final ElementwiseKernels elementwise = new ScalarElementwise();
     private final ReductionKernels reductions = new ScalarReductions();
@@ -24,6 +26,7 @@ public final class ScalarBackend implements Backend {
     @Override public String name() { return "scalar"; }
     @Override public GemmKernels gemm() { return gemm; }
     @Override public ConvKernels conv() { return conv; }
+    @Override public WinogradKernels winograd() { return winograd; }
     @Override public PoolKernels pool() { return pool; }
     @Override public ElementwiseKernels elementwise() { return elementwise; }
     @Override public ReductionKernels reductions() { return reductions; }

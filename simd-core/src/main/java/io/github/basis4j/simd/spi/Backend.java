@@ -18,6 +18,9 @@ public interface Backend {
     /** Dense, grouped and depthwise 2-D convolutions over NHWC feature maps. */
     ConvKernels conv();
 
+    /** Dense 3×3 stride-1 convolutions by Winograd's F(2×2, 3×3), forward only (inference). */
+    WinogradKernels winograd();
+
     /** Max, average, adaptive-average and global pooling; padding and strided subsampling. */
     PoolKernels pool();
 
