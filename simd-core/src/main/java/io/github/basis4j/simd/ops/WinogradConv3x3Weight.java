@@ -6,8 +6,9 @@ import io.github.basis4j.simd.spi.WinogradKernels;
 /**
  * 3×3 convolution weights transformed once for Winograd's F(2×2, 3×3) ({@link WinogradKernels}):
  * {@code U = G·g·Gᵀ} for every filter slice {@code g = w[o, i]} of PyTorch's {@code [oc, ic, 3, 3]} layout,
- * computed in double and rounded once to float, stored as {@code [16, ic, oc]}: element {@code (ε, i, o)},
- * {@code ε = 4·row + column} of the 4×4 {@code U}, at {@code (ε·ic + i)·oc + o}. With
+ * computed in double and rounded once to float, stored as {@code [16, ic, ocp]}: element {@code (ε, i, o)},
+ * {@code ε = 4·row + column} of the 4×4 {@code U}, at {@code (ε·ic + i)·ocp + o}, where {@code ocp} is oc
+ * rounded up to {@link WinogradKernels#OC_ALIGN} and the padding holds zeros. With
  * {@code G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]}, row 1 of {@code G·g} is half the sum of g's rows,
  * row 2 half their alternating sum.
  *
@@ -51,7 +52,8 @@ public final class WinogradConv3x3Weight {
     }
 
     private static WinogradConv3x3Weight transform(double[] w, int oc, int ic) {
-        float[] u = new float[WinogradKernels.TILE_ELEMENTS * ic * oc];
+        int ocp = (oc + WinogradKernels.OC_ALIGN - 1) / WinogradKernels.OC_ALIGN * WinogradKernels.OC_ALIGN;
+        float[] u = new float[WinogradKernels.TILE_ELEMENTS * ic * ocp];
         double[] gg = new double[4 * K];
         for (int o = 0; o < oc; o++) {
             for (int i = 0; i < ic; i++) {
@@ -67,7 +69,7 @@ public final class WinogradConv3x3Weight {
                 // (G·g)·Gᵀ: 4 × 4, row by row.
                 for (int r = 0; r < 4; r++) {
                     double h0 = gg[r * K], h1 = gg[r * K + 1], h2 = gg[r * K + 2];
-                    int at = (4 * r * ic + i) * oc + o, step = ic * oc;
+                    int at = (4 * r * ic + i) * ocp + o, step = ic * ocp;
                     u[at] = (float) h0;
                     u[at + step] = (float) (0.5 * (h0 + h1 + h2));
                     u[at + 2 * step] = (float) (0.5 * (h0 - h1 + h2));
@@ -78,7 +80,7 @@ public final class WinogradConv3x3Weight {
         return new WinogradConv3x3Weight(u, oc, ic);
     }
 
-    /** The transformed weights {@code [16, ic, oc]} (shared, not copied; do not modify). */
+    /** The transformed weights {@code [16, ic, ocp]} (shared, not copied; do not modify). */
     public float[] data() {
         return data;
     }

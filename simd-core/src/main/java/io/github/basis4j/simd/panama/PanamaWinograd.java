@@ -13,11 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Work goes in groups of {@link #GROUP} tiles, a parallel chunk being a run of whole groups. Per group:
  * <ol>
  *   <li>input transform, lanes across input channels: the 4×4 patch of each tile is gathered (zero outside
- *       the input) and transformed into {@code v [16, GROUP, c]}, element {@code (ε, r, ci)} at
- *       {@code (ε·GROUP + r)·c + ci};</li>
+ *       the input) and transformed into {@code v [16, GROUP, cp]}, element {@code (ε, r, ci)} at
+ *       {@code ε·stride(cp) + r·cp + ci}, {@code cp} being c rounded up to whole vectors;</li>
  *   <li>16 products {@code m[ε] = v[ε]·u[ε]}, [GROUP × c]·[c × oc], lanes across output channels: each
  *       transformed input value is broadcast against a row of {@code u} held in registers, as in the direct
- *       kernels; {@code m [16, GROUP, oc]}, element {@code (ε, r, o)} at {@code (ε·GROUP + r)·oc + o};</li>
+ *       kernels; {@code m [16, GROUP, ocp]}, element {@code (ε, r, o)} at {@code ε·stride(ocp) + r·ocp + o};</li>
  *   <li>output transform plus bias, residual and ReLU, lanes across output channels, written to y.</li>
  * </ol>
  * A group's {@code v} and {@code m} (16·8·(c + oc) floats, 64 KiB at 64 → 64 channels) stay in L1/L2 between
@@ -33,111 +33,194 @@ final class PanamaWinograd implements WinogradKernels {
     private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
     private static final int L = F.length();
     private static final int E = TILE_ELEMENTS;
-    /** Tiles per group: the height of the register tiles, so each product runs whole tiles. */
-    static final int GROUP = 8;
-    /** Per-thread {@code v} and {@code m} of one group, grown on demand. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Tiles per group: two 8-row register tiles. (A 16-row tile for a single vector of output channels measured
+     * slower: with one vector of channels every FMA needs its own broadcast, and those, not the FMA chains,
+     * bound the product.)
+     */
+    static final int GROUP = 16;
+    private static final FloatVector ZERO = FloatVector.zero(F);
+    /** Per-thread {@code v}, {@code m} and border patch of one group, grown on demand. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     @Override
     public void conv3x3Forward(Winograd3x3Geometry g, float[] x, int xOff, float[] u, int uOff, float[] bias, int biasOff,
                                float[] residual, int residualOff, boolean relu, float[] y, int yOff) {
         assert bias != null;
         assert g.chunkTiles() % GROUP == 0 : "chunks must hold whole groups";
+        int cp = channelsPadded(g.c()), tw = g.tilesW(), th = g.tilesH();
         Parallel.forRange(g.tiles(), g.chunkTiles(), (from, to) -> {
             float[][] s = SCRATCH.get();
-            if (s[0].length < E * GROUP * g.c()) s[0] = new float[E * GROUP * g.c()];
-            if (s[1].length < E * GROUP * g.oc()) s[1] = new float[E * GROUP * g.oc()];
-            float[] v = s[0], m = s[1];
+            if (s[0].length < E * stride(cp)) s[0] = new float[E * stride(cp)];
+            if (s[1].length < E * stride(g.ocPadded())) s[1] = new float[E * stride(g.ocPadded())];
+            if (s[2].length < GROUP * E * cp) s[2] = new float[GROUP * E * cp];
+            float[] v = s[0], m = s[1], patch = s[2];
             for (int t0 = from; t0 < to; t0 += GROUP) {
-                for (int r = 0; r < GROUP; r++) inputTransform(g, x, xOff, t0 + r, v, r);
+                // Tile coordinates advance by counting: no divisions per tile.
+                int b = t0 / (th * tw), ty = t0 / tw % th, tx = t0 % tw;
+                int b1 = b, ty1 = ty, tx1 = tx, border = 0;
+                for (int r = 0; r < GROUP; r++) {
+                    if (!inputTransform(g, x, xOff, t0 + r < g.tiles(), b1, ty1, tx1, patch, v, r)) border |= 1 << r;
+                    if (++tx1 == tw) {
+                        tx1 = 0;
+                        if (++ty1 == th) {
+                            ty1 = 0;
+                            b1++;
+                        }
+                    }
+                }
+                // Border tiles were copied into their patches above; transforming them only now, after the
+                // other tiles, lets the copies' stores reach L1 before they are loaded back.
+                for (int r = 0; r < GROUP; r++) {
+                    if ((border & (1 << r)) != 0) transform(patch, r * E * cp, 4 * cp, cp, cp, v, r * cp, stride(cp));
+                }
                 products(g, v, u, uOff, m);
                 for (int r = 0; r < GROUP && t0 + r < g.tiles(); r++) {
-                    outputTransform(g, m, r, bias, biasOff, residual, residualOff, relu, y, yOff, t0 + r);
+                    outputTransform(g, m, r, bias, biasOff, residual, residualOff, relu, y, yOff, b, ty, tx);
+                    if (++tx == tw) {
+                        tx = 0;
+                        if (++ty == th) {
+                            ty = 0;
+                            b++;
+                        }
+                    }
                 }
             }
         });
     }
 
-    private static FloatVector load(float[] x, int off, boolean inside, VectorMask<Float> m) {
-        return inside ? FloatVector.fromArray(F, x, off, m) : FloatVector.zero(F);
+    /**
+     * Floats between the 16 elements' slices of {@code v} or {@code m} for rows of {@code rowLength}: the group's
+     * rows plus one vector, so that the 16 slices of a power-of-two size do not all fall in the same few L1 sets.
+     */
+    static int stride(int rowLength) {
+        return GROUP * rowLength + L;
     }
 
-    /** Row r of the group's {@code v}: the transformed patch of tile {@code tile}, zeros past the last tile. */
-    static void inputTransform(Winograd3x3Geometry g, float[] x, int xOff, int tile, float[] v, int r) {
-        int c = g.c(), h = g.h(), w = g.w(), es = GROUP * c;
-        if (tile >= g.tiles()) {
-            for (int e = 0; e < E; e++) java.util.Arrays.fill(v, e * es + r * c, e * es + (r + 1) * c, 0f);
-            return;
+    /** Input channels rounded up to whole vectors: the row length of {@code v} and of the border patch. */
+    static int channelsPadded(int c) {
+        return (c + L - 1) / L * L;
+    }
+
+    /**
+     * Row r of the group's {@code v}: the transformed patch of tile {@code (b, ty, tx)}, or zeros for a tile past
+     * the last ({@code real} false); returns false for a border tile, which it only copies into its patch, slot r
+     * of {@code patch} [GROUP, 4, 4, cp], for the caller to transform.
+     * A tile whose patch lies inside x, and whose last whole-vector load stays inside the array, is read in
+     * place (the lanes past c read the next pixel's channels and land in v's padding, which no product
+     * reads); any other is first copied into its patch with zeros outside the input, so the transform itself
+     * never tests bounds or masks lanes.
+     */
+    static boolean inputTransform(Winograd3x3Geometry g, float[] x, int xOff, boolean real, int b, int ty, int tx, float[] patch,
+                                  float[] v, int r) {
+        int c = g.c(), h = g.h(), w = g.w(), cp = channelsPadded(c), es = stride(cp);
+        if (!real) {
+            for (int e = 0; e < E; e++) java.util.Arrays.fill(v, e * es + r * cp, e * es + (r + 1) * cp, 0f);
+            return true;
         }
-        int tw = g.tilesW(), th = g.tilesH();
-        int b = tile / (th * tw), y0 = 2 * (tile / tw % th) - g.pad(), x0 = 2 * (tile % tw) - g.pad();
-        boolean r0 = y0 >= 0 && y0 < h, r1 = y0 + 1 >= 0 && y0 + 1 < h, r2 = y0 + 2 >= 0 && y0 + 2 < h, r3 = y0 + 3 < h && y0 + 3 >= 0;
-        boolean c0 = x0 >= 0 && x0 < w, c1 = x0 + 1 >= 0 && x0 + 1 < w, c2 = x0 + 2 >= 0 && x0 + 2 < w, c3 = x0 + 3 < w && x0 + 3 >= 0;
-        // Offsets of rows or columns outside the input are computed but never loaded.
-        int base = xOff + ((b * h + y0) * w + x0) * c, rs = w * c, vo = r * c;
-        for (int ci = 0; ci < c; ci += L) {
-            VectorMask<Float> m = F.indexInRange(ci, c);
-            int o = base + ci;
+        int y0 = 2 * ty - g.pad(), x0 = 2 * tx - g.pad();
+        int rs = w * c, base = xOff + ((b * h + y0) * w + x0) * c;
+        if (y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 4 <= w && base + 3 * rs + 3 * c + cp <= x.length) {
+            transform(x, base, rs, c, cp, v, r * cp, es);
+            return true;
+        }
+        for (int i = 0; i < 4; i++) {
+            int iy = y0 + i;
+            for (int j = 0; j < 4; j++) {
+                int ix = x0 + j, at = (r * E + 4 * i + j) * cp;
+                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                    int src = xOff + ((b * h + iy) * w + ix) * c;
+                    if (c == cp) {
+                        for (int ci = 0; ci < c; ci += L) FloatVector.fromArray(F, x, src + ci).intoArray(patch, at + ci);
+                    } else {
+                        System.arraycopy(x, src, patch, at, c);
+                        java.util.Arrays.fill(patch, at + c, at + cp, 0f);
+                    }
+                } else {
+                    for (int ci = 0; ci < cp; ci += L) ZERO.intoArray(patch, at + ci);
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code Bᵀ·d·B} of the 4×4 patch whose pixel (i, j) starts at {@code src[o + i·rs + j·cs]}, for {@code cp}
+     * channels (whole vectors), into {@code v[vo + ε·es + ci]}.
+     */
+    private static void transform(float[] src, int o0, int rs, int cs, int cp, float[] v, int vo, int es) {
+        for (int ci = 0; ci < cp; ci += L) {
+            int o = o0 + ci;
             // d·B along each patch row.
-            FloatVector d0 = load(x, o, r0 && c0, m), d1 = load(x, o + c, r0 && c1, m);
-            FloatVector d2 = load(x, o + 2 * c, r0 && c2, m), d3 = load(x, o + 3 * c, r0 && c3, m);
+            FloatVector d0 = FloatVector.fromArray(F, src, o), d1 = FloatVector.fromArray(F, src, o + cs);
+            FloatVector d2 = FloatVector.fromArray(F, src, o + 2 * cs), d3 = FloatVector.fromArray(F, src, o + 3 * cs);
             FloatVector t00 = d0.sub(d2), t01 = d1.add(d2), t02 = d2.sub(d1), t03 = d1.sub(d3);
             o += rs;
-            d0 = load(x, o, r1 && c0, m);
-            d1 = load(x, o + c, r1 && c1, m);
-            d2 = load(x, o + 2 * c, r1 && c2, m);
-            d3 = load(x, o + 3 * c, r1 && c3, m);
+            d0 = FloatVector.fromArray(F, src, o);
+            d1 = FloatVector.fromArray(F, src, o + cs);
+            d2 = FloatVector.fromArray(F, src, o + 2 * cs);
+            d3 = FloatVector.fromArray(F, src, o + 3 * cs);
             FloatVector t10 = d0.sub(d2), t11 = d1.add(d2), t12 = d2.sub(d1), t13 = d1.sub(d3);
             o += rs;
-            d0 = load(x, o, r2 && c0, m);
-            d1 = load(x, o + c, r2 && c1, m);
-            d2 = load(x, o + 2 * c, r2 && c2, m);
-            d3 = load(x, o + 3 * c, r2 && c3, m);
+            d0 = FloatVector.fromArray(F, src, o);
+            d1 = FloatVector.fromArray(F, src, o + cs);
+            d2 = FloatVector.fromArray(F, src, o + 2 * cs);
+            d3 = FloatVector.fromArray(F, src, o + 3 * cs);
             FloatVector t20 = d0.sub(d2), t21 = d1.add(d2), t22 = d2.sub(d1), t23 = d1.sub(d3);
             o += rs;
-            d0 = load(x, o, r3 && c0, m);
-            d1 = load(x, o + c, r3 && c1, m);
-            d2 = load(x, o + 2 * c, r3 && c2, m);
-            d3 = load(x, o + 3 * c, r3 && c3, m);
+            d0 = FloatVector.fromArray(F, src, o);
+            d1 = FloatVector.fromArray(F, src, o + cs);
+            d2 = FloatVector.fromArray(F, src, o + 2 * cs);
+            d3 = FloatVector.fromArray(F, src, o + 3 * cs);
             FloatVector t30 = d0.sub(d2), t31 = d1.add(d2), t32 = d2.sub(d1), t33 = d1.sub(d3);
             // Bᵀ· down each column: element ε = 4·row + column.
             int q = vo + ci;
-            t00.sub(t20).intoArray(v, q, m);
-            t01.sub(t21).intoArray(v, q + es, m);
-            t02.sub(t22).intoArray(v, q + 2 * es, m);
-            t03.sub(t23).intoArray(v, q + 3 * es, m);
-            t10.add(t20).intoArray(v, q + 4 * es, m);
-            t11.add(t21).intoArray(v, q + 5 * es, m);
-            t12.add(t22).intoArray(v, q + 6 * es, m);
-            t13.add(t23).intoArray(v, q + 7 * es, m);
-            t20.sub(t10).intoArray(v, q + 8 * es, m);
-            t21.sub(t11).intoArray(v, q + 9 * es, m);
-            t22.sub(t12).intoArray(v, q + 10 * es, m);
-            t23.sub(t13).intoArray(v, q + 11 * es, m);
-            t10.sub(t30).intoArray(v, q + 12 * es, m);
-            t11.sub(t31).intoArray(v, q + 13 * es, m);
-            t12.sub(t32).intoArray(v, q + 14 * es, m);
-            t13.sub(t33).intoArray(v, q + 15 * es, m);
-        }
-    }
-
-    /** {@code m[ε] = v[ε]·u[ε]} for the 16 elements of one group. */
-    static void products(Winograd3x3Geometry g, float[] v, float[] u, int uOff, float[] m) {
-        int c = g.c(), oc = g.oc();
-        int wide = DirectConvKernels.WIDE_TILES ? oc - oc % (2 * L) : 0;
-        for (int e = 0; e < E; e++) {
-            int vo = e * GROUP * c, uo = uOff + e * c * oc, mo = e * GROUP * oc;
-            int o = 0;
-            for (; o < wide; o += 2 * L) product8x2(v, vo, c, u, uo + o, oc, m, mo + o);
-            for (; o < oc; o += L) product8x1(v, vo, c, u, uo + o, oc, m, mo + o, F.indexInRange(o, oc));
+            t00.sub(t20).intoArray(v, q);
+            t01.sub(t21).intoArray(v, q + es);
+            t02.sub(t22).intoArray(v, q + 2 * es);
+            t03.sub(t23).intoArray(v, q + 3 * es);
+            t10.add(t20).intoArray(v, q + 4 * es);
+            t11.add(t21).intoArray(v, q + 5 * es);
+            t12.add(t22).intoArray(v, q + 6 * es);
+            t13.add(t23).intoArray(v, q + 7 * es);
+            t20.sub(t10).intoArray(v, q + 8 * es);
+            t21.sub(t11).intoArray(v, q + 9 * es);
+            t22.sub(t12).intoArray(v, q + 10 * es);
+            t23.sub(t13).intoArray(v, q + 11 * es);
+            t10.sub(t30).intoArray(v, q + 12 * es);
+            t11.sub(t31).intoArray(v, q + 13 * es);
+            t12.sub(t32).intoArray(v, q + 14 * es);
+            t13.sub(t33).intoArray(v, q + 15 * es);
         }
     }
 
     /**
-     * Eight rows of {@code v} (row r at {@code vOff + r·k}) times {@code k} rows of u (at {@code uOff + ci·ldu},
-     * two vectors wide) into m (row r at {@code mOff + r·ldu}).
+     * {@code m[ε] = v[ε]·u[ε]} for the 16 elements of one group, over all {@code ocp} padded output channels
+     * (the padding columns of u are zero), so no load or store needs a mask.
      */
-    static void product8x2(float[] v, int vOff, int k, float[] u, int uOff, int ldu, float[] m, int mOff) {
+    static void products(Winograd3x3Geometry g, float[] v, float[] u, int uOff, float[] m) {
+        int c = g.c(), cp = channelsPadded(c), ocp = g.ocPadded();
+        int wide = DirectConvKernels.WIDE_TILES ? ocp - ocp % (2 * L) : 0;
+        int half = 8;
+        for (int e = 0; e < E; e++) {
+            int vo = e * stride(cp), uo = uOff + e * c * ocp, mo = e * stride(ocp);
+            int o = 0;
+            for (; o < wide; o += 2 * L) {
+                product8x2(v, vo, cp, c, u, uo + o, ocp, m, mo + o);
+                product8x2(v, vo + half * cp, cp, c, u, uo + o, ocp, m, mo + half * ocp + o);
+            }
+            for (; o < ocp; o += L) {
+                product8x1(v, vo, cp, c, u, uo + o, ocp, m, mo + o);
+                product8x1(v, vo + half * cp, cp, c, u, uo + o, ocp, m, mo + half * ocp + o);
+            }
+        }
+    }
+
+    /**
+     * Eight rows of {@code v} (row r at {@code vOff + r·ldv}, k values) times {@code k} rows of u (at
+     * {@code uOff + ci·ldu}, two vectors wide) into m (row r at {@code mOff + r·ldu}).
+     */
+    static void product8x2(float[] v, int vOff, int ldv, int k, float[] u, int uOff, int ldu, float[] m, int mOff) {
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         FloatVector a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
         int uk = uOff;
@@ -147,25 +230,25 @@ final class PanamaWinograd implements WinogradKernels {
             FloatVector b = FloatVector.broadcast(F, v[e]);
             a00 = b.fma(w0, a00);
             a01 = b.fma(w1, a01);
-            b = FloatVector.broadcast(F, v[e + k]);
+            b = FloatVector.broadcast(F, v[e + ldv]);
             a10 = b.fma(w0, a10);
             a11 = b.fma(w1, a11);
-            b = FloatVector.broadcast(F, v[e + 2 * k]);
+            b = FloatVector.broadcast(F, v[e + 2 * ldv]);
             a20 = b.fma(w0, a20);
             a21 = b.fma(w1, a21);
-            b = FloatVector.broadcast(F, v[e + 3 * k]);
+            b = FloatVector.broadcast(F, v[e + 3 * ldv]);
             a30 = b.fma(w0, a30);
             a31 = b.fma(w1, a31);
-            b = FloatVector.broadcast(F, v[e + 4 * k]);
+            b = FloatVector.broadcast(F, v[e + 4 * ldv]);
             a40 = b.fma(w0, a40);
             a41 = b.fma(w1, a41);
-            b = FloatVector.broadcast(F, v[e + 5 * k]);
+            b = FloatVector.broadcast(F, v[e + 5 * ldv]);
             a50 = b.fma(w0, a50);
             a51 = b.fma(w1, a51);
-            b = FloatVector.broadcast(F, v[e + 6 * k]);
+            b = FloatVector.broadcast(F, v[e + 6 * ldv]);
             a60 = b.fma(w0, a60);
             a61 = b.fma(w1, a61);
-            b = FloatVector.broadcast(F, v[e + 7 * k]);
+            b = FloatVector.broadcast(F, v[e + 7 * ldv]);
             a70 = b.fma(w0, a70);
             a71 = b.fma(w1, a71);
         }
@@ -187,74 +270,131 @@ final class PanamaWinograd implements WinogradKernels {
         a71.intoArray(m, mOff + 7 * ldu + L);
     }
 
-    /** {@link #product8x2} one vector wide, of which {@code mask} selects the live lanes. */
-    static void product8x1(float[] v, int vOff, int k, float[] u, int uOff, int ldu, float[] m, int mOff, VectorMask<Float> mask) {
+    /** {@link #product8x2} one vector wide. */
+    static void product8x1(float[] v, int vOff, int ldv, int k, float[] u, int uOff, int ldu, float[] m, int mOff) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int uk = uOff;
         for (int ci = 0; ci < k; ci++, uk += ldu) {
-            FloatVector w0 = FloatVector.fromArray(F, u, uk, mask);
+            FloatVector w0 = FloatVector.fromArray(F, u, uk);
             int e = vOff + ci;
             a0 = FloatVector.broadcast(F, v[e]).fma(w0, a0);
-            a1 = FloatVector.broadcast(F, v[e + k]).fma(w0, a1);
-            a2 = FloatVector.broadcast(F, v[e + 2 * k]).fma(w0, a2);
-            a3 = FloatVector.broadcast(F, v[e + 3 * k]).fma(w0, a3);
-            a4 = FloatVector.broadcast(F, v[e + 4 * k]).fma(w0, a4);
-            a5 = FloatVector.broadcast(F, v[e + 5 * k]).fma(w0, a5);
-            a6 = FloatVector.broadcast(F, v[e + 6 * k]).fma(w0, a6);
-            a7 = FloatVector.broadcast(F, v[e + 7 * k]).fma(w0, a7);
+            a1 = FloatVector.broadcast(F, v[e + ldv]).fma(w0, a1);
+            a2 = FloatVector.broadcast(F, v[e + 2 * ldv]).fma(w0, a2);
+            a3 = FloatVector.broadcast(F, v[e + 3 * ldv]).fma(w0, a3);
+            a4 = FloatVector.broadcast(F, v[e + 4 * ldv]).fma(w0, a4);
+            a5 = FloatVector.broadcast(F, v[e + 5 * ldv]).fma(w0, a5);
+            a6 = FloatVector.broadcast(F, v[e + 6 * ldv]).fma(w0, a6);
+            a7 = FloatVector.broadcast(F, v[e + 7 * ldv]).fma(w0, a7);
         }
-        a0.intoArray(m, mOff, mask);
-        a1.intoArray(m, mOff + ldu, mask);
-        a2.intoArray(m, mOff + 2 * ldu, mask);
-        a3.intoArray(m, mOff + 3 * ldu, mask);
-        a4.intoArray(m, mOff + 4 * ldu, mask);
-        a5.intoArray(m, mOff + 5 * ldu, mask);
-        a6.intoArray(m, mOff + 6 * ldu, mask);
-        a7.intoArray(m, mOff + 7 * ldu, mask);
+        a0.intoArray(m, mOff);
+        a1.intoArray(m, mOff + ldu);
+        a2.intoArray(m, mOff + 2 * ldu);
+        a3.intoArray(m, mOff + 3 * ldu);
+        a4.intoArray(m, mOff + 4 * ldu);
+        a5.intoArray(m, mOff + 5 * ldu);
+        a6.intoArray(m, mOff + 6 * ldu);
+        a7.intoArray(m, mOff + 7 * ldu);
     }
 
-    /** Aᵀ·m·A of row r of the group, plus bias, residual and ReLU, written to tile {@code tile}'s outputs inside y. */
+    /**
+     * Aᵀ·m·A of row r of the group, plus bias, residual and ReLU, written to tile {@code (b, ty, tx)}'s outputs inside y:
+     * whole vectors of output channels unmasked, the channel tail by {@link #outputTail}.
+     */
     static void outputTransform(Winograd3x3Geometry g, float[] m, int r, float[] bias, int biasOff, float[] residual, int residualOff,
-                                boolean relu, float[] y, int yOff, int tile) {
-        int oc = g.oc(), tw = g.tilesW(), th = g.tilesH(), oh = g.oh(), ow = g.ow(), es = GROUP * oc;
-        int b = tile / (th * tw), p0 = 2 * (tile / tw % th), q0 = 2 * (tile % tw);
-        boolean right = q0 + 1 < ow, bottom = p0 + 1 < oh;
-        int at00 = ((b * oh + p0) * ow + q0) * oc, at01 = at00 + oc, at10 = at00 + ow * oc, at11 = at10 + oc;
-        for (int o = 0; o < oc; o += L) {
-            VectorMask<Float> k = F.indexInRange(o, oc);
-            int mo = r * oc + o;
-            // Aᵀ· down each column (elements ε = 4·row + column), then ·A along the two rows.
-            FloatVector m1q, m2q;
-            m1q = FloatVector.fromArray(F, m, mo + 4 * es, k);
-            m2q = FloatVector.fromArray(F, m, mo + 8 * es, k);
-            FloatVector a00 = FloatVector.fromArray(F, m, mo, k).add(m1q).add(m2q);
-            FloatVector a10 = m1q.sub(m2q).sub(FloatVector.fromArray(F, m, mo + 12 * es, k));
-            m1q = FloatVector.fromArray(F, m, mo + 5 * es, k);
-            m2q = FloatVector.fromArray(F, m, mo + 9 * es, k);
-            FloatVector a01 = FloatVector.fromArray(F, m, mo + es, k).add(m1q).add(m2q);
-            FloatVector a11 = m1q.sub(m2q).sub(FloatVector.fromArray(F, m, mo + 13 * es, k));
-            m1q = FloatVector.fromArray(F, m, mo + 6 * es, k);
-            m2q = FloatVector.fromArray(F, m, mo + 10 * es, k);
-            FloatVector a02 = FloatVector.fromArray(F, m, mo + 2 * es, k).add(m1q).add(m2q);
-            FloatVector a12 = m1q.sub(m2q).sub(FloatVector.fromArray(F, m, mo + 14 * es, k));
-            m1q = FloatVector.fromArray(F, m, mo + 7 * es, k);
-            m2q = FloatVector.fromArray(F, m, mo + 11 * es, k);
-            FloatVector a03 = FloatVector.fromArray(F, m, mo + 3 * es, k).add(m1q).add(m2q);
-            FloatVector a13 = m1q.sub(m2q).sub(FloatVector.fromArray(F, m, mo + 15 * es, k));
-            FloatVector bv = FloatVector.fromArray(F, bias, biasOff + o, k);
-            store(a00.add(a01).add(a02).add(bv), residual, residualOff + at00 + o, relu, y, yOff + at00 + o, k);
-            if (right) store(a01.sub(a02).sub(a03).add(bv), residual, residualOff + at01 + o, relu, y, yOff + at01 + o, k);
-            if (bottom) {
-                store(a10.add(a11).add(a12).add(bv), residual, residualOff + at10 + o, relu, y, yOff + at10 + o, k);
-                if (right) store(a11.sub(a12).sub(a13).add(bv), residual, residualOff + at11 + o, relu, y, yOff + at11 + o, k);
-            }
+                                boolean relu, float[] y, int yOff, int b, int ty, int tx) {
+        int oc = g.oc(), oh = g.oh(), ow = g.ow(), ocp = g.ocPadded(), es = stride(ocp);
+        int p0 = 2 * ty, q0 = 2 * tx;
+        int at = ((b * oh + p0) * ow + q0) * oc, right = q0 + 1 < ow ? oc : -1, below = p0 + 1 < oh ? ow * oc : -1;
+        int mo = r * ocp, full = oc - oc % L;
+        for (int o = 0; o < full; o += L) {
+            outputVector(m, mo + o, es, bias, biasOff + o, residual, residualOff + at + o, relu, y, yOff + at + o, right, below);
+        }
+        if (full < oc) {
+            outputTail(m, mo + full, es, bias, biasOff + full, residual, residualOff + at + full, relu, y, yOff + at + full, right, below,
+                    F.indexInRange(full, oc));
         }
     }
 
-    /** The epilogue of one output vector: {@code + residual} when given, then ReLU when asked, then the store. */
-    private static void store(FloatVector val, float[] residual, int resAt, boolean relu, float[] y, int yAt, VectorMask<Float> k) {
-        if (residual != null) val = val.add(FloatVector.fromArray(F, residual, resAt, k));
-        if (relu) val = val.max(0f);
-        val.intoArray(y, yAt, k);
+    /**
+     * One vector of channels of one tile: {@code m[mo + ε·es]} for the 16 elements, outputs at {@code yAt} (and the
+     * residual at {@code resAt}), the right neighbour {@code right} floats on and the row below {@code below} floats
+     * on, each −1 where it falls outside the output.
+     */
+    private static void outputVector(float[] m, int mo, int es, float[] bias, int bo, float[] residual, int resAt, boolean relu,
+                                     float[] y, int yAt, int right, int below) {
+        // Aᵀ· down each column (elements ε = 4·row + column), then ·A along the two rows.
+        FloatVector m1 = FloatVector.fromArray(F, m, mo + 4 * es), m2 = FloatVector.fromArray(F, m, mo + 8 * es);
+        FloatVector a00 = FloatVector.fromArray(F, m, mo).add(m1).add(m2);
+        FloatVector a10 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 12 * es));
+        m1 = FloatVector.fromArray(F, m, mo + 5 * es);
+        m2 = FloatVector.fromArray(F, m, mo + 9 * es);
+        FloatVector a01 = FloatVector.fromArray(F, m, mo + es).add(m1).add(m2);
+        FloatVector a11 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 13 * es));
+        m1 = FloatVector.fromArray(F, m, mo + 6 * es);
+        m2 = FloatVector.fromArray(F, m, mo + 10 * es);
+        FloatVector a02 = FloatVector.fromArray(F, m, mo + 2 * es).add(m1).add(m2);
+        FloatVector a12 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 14 * es));
+        m1 = FloatVector.fromArray(F, m, mo + 7 * es);
+        m2 = FloatVector.fromArray(F, m, mo + 11 * es);
+        FloatVector a03 = FloatVector.fromArray(F, m, mo + 3 * es).add(m1).add(m2);
+        FloatVector a13 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 15 * es));
+        FloatVector bv = FloatVector.fromArray(F, bias, bo);
+        FloatVector y00 = a00.add(a01).add(a02).add(bv), y01 = a01.sub(a02).sub(a03).add(bv);
+        FloatVector y10 = a10.add(a11).add(a12).add(bv), y11 = a11.sub(a12).sub(a13).add(bv);
+        if (residual != null) {
+            y00 = y00.add(FloatVector.fromArray(F, residual, resAt));
+            if (right >= 0) y01 = y01.add(FloatVector.fromArray(F, residual, resAt + right));
+            if (below >= 0) y10 = y10.add(FloatVector.fromArray(F, residual, resAt + below));
+            if (right >= 0 && below >= 0) y11 = y11.add(FloatVector.fromArray(F, residual, resAt + below + right));
+        }
+        if (relu) {
+            y00 = y00.max(0f);
+            y01 = y01.max(0f);
+            y10 = y10.max(0f);
+            y11 = y11.max(0f);
+        }
+        y00.intoArray(y, yAt);
+        if (right >= 0) y01.intoArray(y, yAt + right);
+        if (below >= 0) y10.intoArray(y, yAt + below);
+        if (right >= 0 && below >= 0) y11.intoArray(y, yAt + below + right);
+    }
+
+    /** {@link #outputVector} for the last, partial vector of channels, whose live lanes {@code k} selects. */
+    private static void outputTail(float[] m, int mo, int es, float[] bias, int bo, float[] residual, int resAt, boolean relu,
+                                   float[] y, int yAt, int right, int below, VectorMask<Float> k) {
+        FloatVector m1 = FloatVector.fromArray(F, m, mo + 4 * es), m2 = FloatVector.fromArray(F, m, mo + 8 * es);
+        FloatVector a00 = FloatVector.fromArray(F, m, mo).add(m1).add(m2);
+        FloatVector a10 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 12 * es));
+        m1 = FloatVector.fromArray(F, m, mo + 5 * es);
+        m2 = FloatVector.fromArray(F, m, mo + 9 * es);
+        FloatVector a01 = FloatVector.fromArray(F, m, mo + es).add(m1).add(m2);
+        FloatVector a11 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 13 * es));
+        m1 = FloatVector.fromArray(F, m, mo + 6 * es);
+        m2 = FloatVector.fromArray(F, m, mo + 10 * es);
+        FloatVector a02 = FloatVector.fromArray(F, m, mo + 2 * es).add(m1).add(m2);
+        FloatVector a12 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 14 * es));
+        m1 = FloatVector.fromArray(F, m, mo + 7 * es);
+        m2 = FloatVector.fromArray(F, m, mo + 11 * es);
+        FloatVector a03 = FloatVector.fromArray(F, m, mo + 3 * es).add(m1).add(m2);
+        FloatVector a13 = m1.sub(m2).sub(FloatVector.fromArray(F, m, mo + 15 * es));
+        FloatVector bv = FloatVector.fromArray(F, bias, bo, k);
+        FloatVector y00 = a00.add(a01).add(a02).add(bv), y01 = a01.sub(a02).sub(a03).add(bv);
+        FloatVector y10 = a10.add(a11).add(a12).add(bv), y11 = a11.sub(a12).sub(a13).add(bv);
+        if (residual != null) {
+            y00 = y00.add(FloatVector.fromArray(F, residual, resAt, k));
+            if (right >= 0) y01 = y01.add(FloatVector.fromArray(F, residual, resAt + right, k));
+            if (below >= 0) y10 = y10.add(FloatVector.fromArray(F, residual, resAt + below, k));
+            if (right >= 0 && below >= 0) y11 = y11.add(FloatVector.fromArray(F, residual, resAt + below + right, k));
+        }
+        if (relu) {
+            y00 = y00.max(0f);
+            y01 = y01.max(0f);
+            y10 = y10.max(0f);
+            y11 = y11.max(0f);
+        }
+        y00.intoArray(y, yAt, k);
+        if (right >= 0) y01.intoArray(y, yAt + right, k);
+        if (below >= 0) y10.intoArray(y, yAt + below, k);
+        if (right >= 0 && below >= 0) y11.intoArray(y, yAt + below + right, k);
     }
 }

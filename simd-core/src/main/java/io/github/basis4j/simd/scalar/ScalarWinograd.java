@@ -68,13 +68,13 @@ public final class ScalarWinograd implements WinogradKernels {
         }
     }
 
-    /** {@code m[ε·oc + o] = Σ_ci v[ε·c + ci]·u[(ε·c + ci)·oc + o]}, ascending ci. */
+    /** {@code m[ε·oc + o] = Σ_ci v[ε·c + ci]·u[(ε·c + ci)·ocp + o]}, ascending ci. */
     static void products(Winograd3x3Geometry g, float[] v, float[] u, int uOff, float[] m) {
-        int c = g.c(), oc = g.oc();
+        int c = g.c(), oc = g.oc(), ocp = g.ocPadded();
         for (int e = 0; e < E; e++) {
             for (int o = 0; o < oc; o++) {
                 float sum = 0f;
-                for (int ci = 0; ci < c; ci++) sum += v[e * c + ci] * u[uOff + (e * c + ci) * oc + o];
+                for (int ci = 0; ci < c; ci++) sum += v[e * c + ci] * u[uOff + (e * c + ci) * ocp + o];
                 m[e * oc + o] = sum;
             }
         }

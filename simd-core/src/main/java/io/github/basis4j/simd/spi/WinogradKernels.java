@@ -18,8 +18,10 @@ package io.github.basis4j.simd.spi;
  * {@code M[ε] = V[ε]·U[ε]}, [tiles × c]·[c × oc].
  *
  * <p>Layouts: input {@code x [n, h, w, c]}; output {@code y [n, oh, ow, oc]} with {@code oh = h + 2·pad − 2},
- * {@code ow = w + 2·pad − 2}; transformed weights {@code u [16, c, oc]}, element {@code (ε, ci, o)} at
- * {@code (ε·c + ci)·oc + o} (output channels innermost: one vector load per row of the product);
+ * {@code ow = w + 2·pad − 2}; transformed weights {@code u [16, c, ocp]}, element {@code (ε, ci, o)} at
+ * {@code (ε·c + ci)·ocp + o}, where {@code ocp} ({@link Winograd3x3Geometry#ocPadded()}) is oc rounded up to
+ * {@link #OC_ALIGN} and the padding columns hold zeros (output channels innermost: one vector load per row of
+ * the product, and no masked load even at the last vector of channels);
  * bias {@code [oc]}; an optional residual of y's shape. Tiles are numbered {@code (b·tilesH + ty)·tilesW + tx};
  * tile {@code (ty, tx)} of image b reads input rows {@code 2·ty − pad … 2·ty − pad + 3} and columns likewise
  * (outside the input: zero) and writes the outputs among rows {@code 2·ty, 2·ty + 1} and columns
@@ -37,6 +39,9 @@ public interface WinogradKernels {
     /** Elements of a transformed tile, 4 × 4. */
     int TILE_ELEMENTS = 16;
 
+    /** The transformed weights' rows are padded to a multiple of this: 16 floats, the widest vector (512-bit). */
+    int OC_ALIGN = 16;
+
     /**
      * The sizes of one Winograd 3×3 convolution; validated by the facade, asserted here.
      *
@@ -53,8 +58,8 @@ public interface WinogradKernels {
          * floats, half of a 1 MiB L2, which leaves the other half to the transformed weights and the input rows.
          */
         static final int CHUNK_FLOATS = 128 * 1024;
-        /** Tiles per chunk are a multiple of this, the register tile height of the vector kernels. */
-        static final int TILE_ROWS = 8;
+        /** Tiles per chunk are a multiple of this, the group of tiles the vector kernel transforms at once. */
+        static final int TILE_ROWS = 16;
         /** A layer is cut into at least about this many chunks when it has the tiles, so two threads balance. */
         static final int MIN_CHUNKS = 8;
 
@@ -100,9 +105,14 @@ public interface WinogradKernels {
             return Math.max(TILE_ROWS, Math.min(cap, even));
         }
 
-        /** Number of transformed weights, {@code 16·c·oc}. */
+        /** Output channels rounded up to {@link #OC_ALIGN}: the row length of the transformed weights. */
+        public int ocPadded() {
+            return (oc + OC_ALIGN - 1) / OC_ALIGN * OC_ALIGN;
+        }
+
+        /** Number of transformed weights, {@code 16·c·ocp}. */
         public int weightSize() {
-            return TILE_ELEMENTS * c * oc;
+            return TILE_ELEMENTS * c * ocPadded();
         }
     }
 
@@ -113,7 +123,7 @@ public interface WinogradKernels {
      * overlap {@code x} or {@code residual}.
      *
      * @param x        input [n, h, w, c] at {@code xOff}
-     * @param u        transformed weights [16, c, oc] at {@code uOff}
+     * @param u        transformed weights [16, c, ocp] at {@code uOff}
      * @param bias     [oc] at {@code biasOff} (never null: pass zeros for none)
      * @param residual [n, oh, ow, oc] at {@code residualOff}, added before the activation, or {@code null}
      * @param relu     whether to clamp the result at zero

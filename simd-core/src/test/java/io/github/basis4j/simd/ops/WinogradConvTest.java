@@ -215,12 +215,15 @@ class WinogradConvTest {
                     for (int q = 0; q < 4; q++) {
                         double s = 0;
                         for (int a = 0; a < 3; a++) for (int b = 0; b < 3; b++) s += g[r][a] * w[((o * 3 + i) * 3 + a) * 3 + b] * g[q][b];
-                        assertThat(u.data()[((4 * r + q) * 3 + i) * 2 + o]).as("U[%d][%d][%d][%d]", o, i, r, q).isEqualTo((float) s);
+                        assertThat(u.data()[((4 * r + q) * 3 + i) * 16 + o]).as("U[%d][%d][%d][%d]", o, i, r, q).isEqualTo((float) s);
                     }
                 }
             }
         }
         assertThat(u.torchShape()).containsExactly(2, 3, 3, 3);
+        for (int e = 0; e < 16 * 3; e++) {
+            for (int o = 2; o < 16; o++) assertThat(u.data()[e * 16 + o]).as("padding of row %d", e).isZero();
+        }
     }
 
     @Test
