@@ -14,6 +14,7 @@ import io.github.basis4j.simd.ops.Gemm;
 import io.github.basis4j.simd.ops.PackedConv2dWeight;
 import io.github.basis4j.simd.ops.Padding;
 import io.github.basis4j.simd.ops.Pooling;
+import io.github.basis4j.simd.ops.WinogradConv3x3Weight;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -44,7 +45,16 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * {@code k²·C_in·R + R·C_out} multiply-adds and the merged convolution {@code k²·C_in·C_out}; the plan
  * ({@link #layerPlans()}) takes the merged one only where it is strictly cheaper.
  *
- * <p>The folding arithmetic runs in double and rounds once to float. The fused network is a snapshot: later
+ * <p>Algorithms. A 3×3 stride-1 convolution with at least {@link #WINOGRAD_MIN_CHANNELS} input and output
+ * channels (a plain or merged layer, or a split layer's basis convolution) runs by Winograd's F(2×2, 3×3)
+ * ({@link Convolutions#conv2dWinograd3x3}), 16 instead of 36 multiplies per 2×2 outputs and channel pair; the
+ * others (the stem, 16-channel layers, stride-2 and 1×1 convolutions) run the direct kernels. The plan says which
+ * ({@link LayerPlan#algorithm()}). Winograd's transforms add inputs before multiplying, so its results differ
+ * from the direct convolution's by rounding (about 1e-6 of the largest output). Where a Winograd layer is
+ * followed by the block's ReLU, or by its residual add and ReLU, both happen in its output transform.
+ *
+ * <p>The folding arithmetic runs in double and rounds once to float (Winograd weights are transformed from
+ * the folded doubles, so they too round once). The fused network is a snapshot: later
  * changes to the model's weights or statistics do not reach it. Its forward methods may be called from any
  * number of threads at once: each call takes a set of activation buffers for its input shape from a pool
  * of idle sets (or makes one) and gives it back when done; the pool keeps the most recently used sets
@@ -60,6 +70,13 @@ public final class FusedCifarResNet {
      * concurrent callers at small batches or one at batch 128 of 32×32 images (about 11 M floats).
      */
     public static final long IDLE_FLOATS = 16L << 20;
+    /**
+     * Channels (in and out) from which a 3×3 stride-1 layer runs by Winograd. Measured against the direct kernels
+     * (b128 and b1, T=1, simd-core's {@code WinogradTiming}): 32 → 32 at 16×16 1.3× faster, 64 → 64 at 8×8
+     * 1.6×, but 16 → 16 at 32×32 0.8×: with one 16-lane vector of output channels every multiply-add of the
+     * Winograd products needs its own broadcast, while the direct kernel's sliding tiles share theirs.
+     */
+    public static final int WINOGRAD_MIN_CHANNELS = 32;
 
     /** How a fused layer computes its convolution. */
     public enum Kind {
@@ -69,6 +86,14 @@ public final class FusedCifarResNet {
         SPLIT,
         /** A basis-block convolution run as one merged k×k convolution (C_in → C_out). */
         MERGED
+    }
+
+    /** Which algorithm runs a layer's spatial (k×k) convolution. */
+    public enum Algorithm {
+        /** The direct convolution kernels ({@link Convolutions#conv2d}). */
+        DIRECT,
+        /** Winograd's F(2×2, 3×3) ({@link Convolutions#conv2dWinograd3x3}). */
+        WINOGRAD
     }
 
     /**
@@ -83,8 +108,12 @@ public final class FusedCifarResNet {
      * @param inChannels  C_in
      * @param rank        R, the number of basis filters (0 for {@link Kind#PLAIN})
      * @param outChannels C_out
+     * @param algorithm   how its k×k convolution runs (for {@link Kind#SPLIT}, the basis convolution; the 1×1
+     *                    coefficients always run direct). The multiply-add counts below are those of the direct
+     *                    convolution whichever algorithm runs.
      */
-    public record LayerPlan(String name, Kind kind, int kernel, int stride, int padding, int inChannels, int rank, int outChannels) {
+    public record LayerPlan(String name, Kind kind, int kernel, int stride, int padding, int inChannels, int rank, int outChannels,
+                            Algorithm algorithm) {
         /** Multiply-adds per output pixel of the basis-then-coefficients pair, {@code k²·C_in·R + R·C_out}; a plain layer's own cost. */
         public long splitMacsPerPixel() {
             if (kind == Kind.PLAIN) return mergedMacsPerPixel();
@@ -116,14 +145,30 @@ public final class FusedCifarResNet {
     private record Folded(double[] w, double[] b, int oc, int ic, int kh, int kw, Conv2dParams params) {
     }
 
-    /** A ready convolution: packed float weights, float bias, geometry. */
-    private record Conv(PackedConv2dWeight weight, Tensor bias, Conv2dParams params) {
+    /**
+     * A ready convolution: float bias and geometry, and either packed direct weights ({@code weight}) or
+     * Winograd-transformed ones ({@code winograd}), the other null.
+     */
+    private record Conv(PackedConv2dWeight weight, WinogradConv3x3Weight winograd, Tensor bias, Conv2dParams params) {
         void run(Tensor x, Tensor y) {
+            if (winograd != null) Convolutions.conv2dWinograd3x3(x, winograd, bias, params.padH(), y);
+            else Convolutions.conv2d(x, weight, bias, params, y);
+        }
+
+        /** {@code y = relu(conv(x) + residual)} ({@code residual} may be null): in the output transform for Winograd. */
+        void runRelu(Tensor x, Tensor residual, Tensor y) {
+            if (winograd != null) {
+                Convolutions.conv2dWinograd3x3(x, winograd, bias, params.padH(), residual, true, y);
+                return;
+            }
             Convolutions.conv2d(x, weight, bias, params, y);
+            if (residual != null) Elementwise.add(y, residual, y);
+            Elementwise.relu(y, y);
         }
 
         Shape outputShape(Shape x) {
-            return Convolutions.outputShape(x, Shape.of(weight.torchShape()), params);
+            int[] w = winograd != null ? winograd.torchShape() : weight.torchShape();
+            return Convolutions.outputShape(x, Shape.of(w), params);
         }
     }
 
@@ -136,6 +181,16 @@ public final class FusedCifarResNet {
             } else {
                 first.run(x, scratch);
                 second.run(scratch, y);
+            }
+        }
+
+        /** {@code y = relu(layer(x) + residual)}, {@code residual} null for none. */
+        void runRelu(Tensor x, Tensor residual, Tensor y, Tensor scratch) {
+            if (second == null) {
+                first.runRelu(x, residual, y);
+            } else {
+                first.run(x, scratch);
+                second.runRelu(scratch, residual, y);
             }
         }
 
@@ -275,8 +330,9 @@ public final class FusedCifarResNet {
     /** A convolution with the norm after it folded in. */
     private static Layer plain(String name, Conv2d conv, BatchNorm2d bn) {
         Folded f = foldNorm(name, toDouble(name, conv), bn);
-        LayerPlan plan = new LayerPlan(name, Kind.PLAIN, f.kh(), f.params().strideH(), f.params().padH(), f.ic(), 0, f.oc());
-        return new Layer(plan, pack(f), null);
+        Algorithm a = algorithm(f);
+        LayerPlan plan = new LayerPlan(name, Kind.PLAIN, f.kh(), f.params().strideH(), f.params().padH(), f.ic(), 0, f.oc(), a);
+        return new Layer(plan, pack(f, a), null);
     }
 
     /** Basis-block convolution j: folds both norms, then keeps the pair or merges it, whichever costs fewer multiply-adds. */
@@ -293,13 +349,17 @@ public final class FusedCifarResNet {
                     + basis.oc() + " basis channels, got [" + coeff.oc() + ", " + coeff.ic() + ", " + coeff.kh() + ", " + coeff.kw()
                     + "] with " + coeff.params());
         }
-        LayerPlan split = new LayerPlan(name, Kind.SPLIT, basis.kh(), basis.params().strideH(), basis.params().padH(), basis.ic(), basis.oc(), coeff.oc());
+        Algorithm basisAlgorithm = algorithm(basis);
+        LayerPlan split = new LayerPlan(name, Kind.SPLIT, basis.kh(), basis.params().strideH(), basis.params().padH(), basis.ic(), basis.oc(), coeff.oc(),
+                basisAlgorithm);
         if (split.mergedMacsPerPixel() < split.splitMacsPerPixel()) {
+            Folded m = merge(basis, coeff);
+            Algorithm a = algorithm(m);
             LayerPlan merged = new LayerPlan(name, Kind.MERGED, split.kernel(), split.stride(), split.padding(), split.inChannels(), split.rank(),
-                    split.outChannels());
-            return new Layer(merged, pack(merge(basis, coeff)), null);
+                    split.outChannels(), a);
+            return new Layer(merged, pack(m, a), null);
         }
-        return new Layer(split, pack(basis), pack(coeff));
+        return new Layer(split, pack(basis, basisAlgorithm), pack(coeff, Algorithm.DIRECT));
     }
 
     private static Folded toDouble(String name, Conv2d conv) {
@@ -367,11 +427,21 @@ public final class FusedCifarResNet {
         return new Folded(w, b, oc, basis.ic(), basis.kh(), basis.kw(), basis.params());
     }
 
-    private static Conv pack(Folded f) {
-        float[] w = new float[f.w().length], b = new float[f.oc()];
-        for (int i = 0; i < w.length; i++) w[i] = (float) f.w()[i];
+    /** Winograd for a 3×3 stride-1 convolution with at least {@link #WINOGRAD_MIN_CHANNELS} channels in and out, else direct. */
+    private static Algorithm algorithm(Folded f) {
+        boolean winograd = f.kh() == 3 && f.kw() == 3 && f.params().strideH() == 1 && f.params().strideW() == 1
+                && f.params().padH() == f.params().padW() && f.params().dilationH() == 1 && f.params().dilationW() == 1
+                && f.params().groups() == 1 && f.ic() >= WINOGRAD_MIN_CHANNELS && f.oc() >= WINOGRAD_MIN_CHANNELS;
+        return winograd ? Algorithm.WINOGRAD : Algorithm.DIRECT;
+    }
+
+    private static Conv pack(Folded f, Algorithm a) {
+        float[] b = new float[f.oc()];
         for (int o = 0; o < b.length; o++) b[o] = (float) f.b()[o];
-        return new Conv(PackedConv2dWeight.pack(Tensor.of(w, f.oc(), f.ic(), f.kh(), f.kw())), Tensor.of(b, f.oc()), f.params());
+        if (a == Algorithm.WINOGRAD) return new Conv(null, WinogradConv3x3Weight.pack(f.w(), f.oc(), f.ic()), Tensor.of(b, f.oc()), f.params());
+        float[] w = new float[f.w().length];
+        for (int i = 0; i < w.length; i++) w[i] = (float) f.w()[i];
+        return new Conv(PackedConv2dWeight.pack(Tensor.of(w, f.oc(), f.ic(), f.kh(), f.kw())), null, Tensor.of(b, f.oc()), f.params());
     }
 
     /** Every fused convolution layer in execution order (stem, then per block conv1, conv2 and any shortcut convolution). */
@@ -392,7 +462,9 @@ public final class FusedCifarResNet {
     /**
      * Multiply-adds per image of size h × w as planned: every convolution's {@link LayerPlan#macsPerPixel()}
      * times its output pixels, plus the classifier's {@code 64·numClasses}. Batch norm, ReLU, residual adds
-     * and pooling are not counted.
+     * and pooling are not counted. These are the direct convolution's multiply-adds even for the layers that run
+     * by Winograd (which multiplies 16/36 as often, plus its transforms): the usual convention, so that rates in
+     * MAC/s compare with other implementations of the same network.
      */
     public long macsPerImage(int h, int w) {
         return macs(h, w, true);
@@ -449,26 +521,24 @@ public final class FusedCifarResNet {
 
     /** The forward pass through the buffers of {@code ws}; the logits end in {@code ws.logits()}. */
     private void run(Tensor x, Workspace ws) {
-        stem.run(x, ws.stem(), null);
-        Elementwise.relu(ws.stem(), ws.stem());
+        stem.runRelu(x, null, ws.stem(), null);
         for (int i = 0; i < blocks.size(); i++) {
             Block b = blocks.get(i);
             Tensor in = ws.in()[i], tmp = ws.tmp()[i], out = ws.out()[i];
-            b.conv1().run(in, tmp, ws.scratch1()[i]);
-            Elementwise.relu(tmp, tmp);
-            b.conv2().run(tmp, out, ws.scratch2()[i]);
-            switch (b.shortcut()) {
-                case IDENTITY -> Elementwise.add(out, in, out);
+            b.conv1().runRelu(in, null, tmp, ws.scratch1()[i]);
+            // The shortcut first, so the second convolution can add it and apply the ReLU as it writes out.
+            Tensor shortcut = switch (b.shortcut()) {
+                case IDENTITY -> in;
                 case OPTION_A -> {
                     Padding.subsamplePadChannels(in, 2, 2, b.optionAPad(), b.optionAPad(), ws.shortcut()[i]);
-                    Elementwise.add(out, ws.shortcut()[i], out);
+                    yield ws.shortcut()[i];
                 }
                 case OPTION_B -> {
                     b.shortcutConv().run(in, ws.shortcut()[i], null);
-                    Elementwise.add(out, ws.shortcut()[i], out);
+                    yield ws.shortcut()[i];
                 }
-            }
-            Elementwise.relu(out, out);
+            };
+            b.conv2().runRelu(tmp, shortcut, out, ws.scratch2()[i]);
         }
         Pooling.globalMean(blocks.isEmpty() ? ws.stem() : ws.out()[blocks.size() - 1], ws.pooled());
         Gemm.gemm(false, true, 1f, ws.pooled(), fcWeight, 0f, ws.logits());

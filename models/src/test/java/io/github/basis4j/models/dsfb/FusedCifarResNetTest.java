@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.basis4j.models.ModelOptions;
+import io.github.basis4j.models.dsfb.FusedCifarResNet.Algorithm;
 import io.github.basis4j.models.dsfb.FusedCifarResNet.Kind;
 import io.github.basis4j.models.dsfb.FusedCifarResNet.LayerPlan;
 import io.github.basis4j.nn.autograd.NoGrad;
@@ -75,7 +76,7 @@ class FusedCifarResNetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ResNet20", "ResNet32_NonShared", "ResNet32_SharedOnly", "ResNet32_SingleShared", "ResNet32_DoubleShared"})
+    @ValueSource(strings = {"ResNet20", "ResNet32", "ResNet32_NonShared", "ResNet32_SharedOnly", "ResNet32_SingleShared", "ResNet32_DoubleShared"})
     void fusedLogitsMatchTheEvalModel(String name) {
         CifarResNet rgb = randomiseNormsAndEval(Cifar10ResNets.create(name, ModelOptions.defaults()), 11);
         Tensor x = input(3, 32, 32, 3, 12);
@@ -131,6 +132,32 @@ class FusedCifarResNetTest {
         LayerPlan ds = plan(Cifar10ResNets.ResNet32_DoubleShared(16, 1), "layer3.4.conv2");
         assertThat(ds.kind()).isEqualTo(Kind.MERGED);
         assertThat(ds.rank()).isEqualTo(68);
+    }
+
+    /**
+     * Winograd runs exactly the 3×3 stride-1 layers with at least WINOGRAD_MIN_CHANNELS channels in and out (for a
+     * split layer, its basis convolution): stages 2 and 3 of a plain ResNet after their first, strided,
+     * convolution; never the stem or stage 1.
+     */
+    @Test
+    void planRunsWinogradWhereItsChannelsPay() {
+        FusedCifarResNet f = FusedCifarResNet.fuse(Cifar10ResNets.ResNet32().eval());
+        int winograd = 0;
+        for (LayerPlan p : f.layerPlans()) {
+            boolean want = p.kernel() == 3 && p.stride() == 1 && p.inChannels() >= FusedCifarResNet.WINOGRAD_MIN_CHANNELS
+                    && (p.kind() == Kind.SPLIT ? p.rank() : p.outChannels()) >= FusedCifarResNet.WINOGRAD_MIN_CHANNELS;
+            assertThat(p.algorithm()).as("%s", p).isEqualTo(want ? Algorithm.WINOGRAD : Algorithm.DIRECT);
+            if (want) winograd++;
+        }
+        // Stages 2 and 3: 5 blocks × 2 convolutions, less the strided first one.
+        assertThat(winograd).isEqualTo(2 * 9);
+        assertThat(plan(Cifar10ResNets.ResNet32(), "conv1").algorithm()).isEqualTo(Algorithm.DIRECT);
+        assertThat(plan(Cifar10ResNets.ResNet32(), "layer1.3.conv2").algorithm()).isEqualTo(Algorithm.DIRECT);
+        assertThat(plan(Cifar10ResNets.ResNet32(), "layer2.0.conv1").algorithm()).isEqualTo(Algorithm.DIRECT);
+        assertThat(plan(Cifar10ResNets.ResNet32(), "layer2.0.conv2").algorithm()).isEqualTo(Algorithm.WINOGRAD);
+        // A split layer whose basis is narrow keeps it direct; a merged 64-channel layer takes Winograd.
+        assertThat(plan(Cifar10ResNets.ResNet32_NonShared(1), "layer3.4.conv2").algorithm()).isEqualTo(Algorithm.DIRECT);
+        assertThat(plan(Cifar10ResNets.ResNet32_DoubleShared(16, 1), "layer3.4.conv2").algorithm()).isEqualTo(Algorithm.WINOGRAD);
     }
 
     private static LayerPlan plan(CifarResNet m, String layer) {
