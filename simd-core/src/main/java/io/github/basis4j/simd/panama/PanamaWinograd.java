@@ -2,6 +2,7 @@ package io.github.basis4j.simd.panama;
 
 import io.github.basis4j.simd.Parallel;
 import io.github.basis4j.simd.spi.WinogradKernels;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       kernels; {@code m [16, GROUP, ocp]}, element {@code (ε, r, o)} at {@code ε·stride(ocp) + r·ocp + o};</li>
  *   <li>output transform plus bias, residual and ReLU, lanes across output channels, written to y.</li>
  * </ol>
- * A group's {@code v} and {@code m} (16·8·(c + oc) floats, 64 KiB at 64 → 64 channels) stay in L1/L2 between
+ * A group's {@code v} and {@code m} (16·16·(cp + ocp) floats, 128 KiB at 64 → 64 channels) stay in L2 between
  * the three steps, and the weights {@code u} (16·c·oc floats) stay in L2 over the whole chunk, so apart from
  * the input and the output nothing goes to memory. A group past the last tile computes on zeros and writes
  * nothing.
@@ -115,7 +116,7 @@ final class PanamaWinograd implements WinogradKernels {
                                   float[] v, int r) {
         int c = g.c(), h = g.h(), w = g.w(), cp = channelsPadded(c), es = stride(cp);
         if (!real) {
-            for (int e = 0; e < E; e++) java.util.Arrays.fill(v, e * es + r * cp, e * es + (r + 1) * cp, 0f);
+            for (int e = 0; e < E; e++) Arrays.fill(v, e * es + r * cp, e * es + (r + 1) * cp, 0f);
             return true;
         }
         int y0 = 2 * ty - g.pad(), x0 = 2 * tx - g.pad();
@@ -134,7 +135,7 @@ final class PanamaWinograd implements WinogradKernels {
                         for (int ci = 0; ci < c; ci += L) FloatVector.fromArray(F, x, src + ci).intoArray(patch, at + ci);
                     } else {
                         System.arraycopy(x, src, patch, at, c);
-                        java.util.Arrays.fill(patch, at + c, at + cp, 0f);
+                        Arrays.fill(patch, at + c, at + cp, 0f);
                     }
                 } else {
                     for (int ci = 0; ci < cp; ci += L) ZERO.intoArray(patch, at + ci);

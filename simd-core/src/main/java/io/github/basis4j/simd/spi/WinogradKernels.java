@@ -54,8 +54,9 @@ public interface WinogradKernels {
      */
     record Winograd3x3Geometry(int n, int h, int w, int c, int oc, int pad) {
         /**
-         * Floats of transformed inputs and products one chunk may hold, {@code 16·tiles·(c + oc)}: 128 Ki
-         * floats, half of a 1 MiB L2, which leaves the other half to the transformed weights and the input rows.
+         * Bound on a chunk's transformed inputs and products, {@code 16·tiles·(c + oc)} floats: 128 Ki floats, half
+         * of a 1 MiB L2. Implementations need not hold a whole chunk at once (the vector kernel holds one group of
+         * tiles); the bound keeps chunks short, so that two threads balance and a chunk's input rows stay cached.
          */
         static final int CHUNK_FLOATS = 128 * 1024;
         /** Tiles per chunk are a multiple of this, the group of tiles the vector kernel transforms at once. */
