@@ -201,11 +201,15 @@ final class PanamaWinograd implements WinogradKernels {
      */
     static void products(Winograd3x3Geometry g, float[] v, float[] u, int uOff, float[] m) {
         int c = g.c(), cp = channelsPadded(c), ocp = g.ocPadded();
+        int quad = DirectConvKernels.WIDE_TILES ? ocp - ocp % (4 * L) : 0;
         int wide = DirectConvKernels.WIDE_TILES ? ocp - ocp % (2 * L) : 0;
         int half = 8;
         for (int e = 0; e < E; e++) {
             int vo = e * stride(cp), uo = uOff + e * c * ocp, mo = e * stride(ocp);
             int o = 0;
+            for (; o < quad; o += 4 * L) {
+                for (int r = 0; r < GROUP; r += 4) product4x4(v, vo + r * cp, cp, c, u, uo + o, ocp, m, mo + r * ocp + o);
+            }
             for (; o < wide; o += 2 * L) {
                 product8x2(v, vo, cp, c, u, uo + o, ocp, m, mo + o);
                 product8x2(v, vo + half * cp, cp, c, u, uo + o, ocp, m, mo + half * ocp + o);
@@ -215,6 +219,57 @@ final class PanamaWinograd implements WinogradKernels {
                 product8x1(v, vo + half * cp, cp, c, u, uo + o, ocp, m, mo + half * ocp + o);
             }
         }
+    }
+
+    /**
+     * Four rows of {@code v} times four vectors of u, as {@link #product8x2}: 16 accumulators fed per input channel by
+     * 4 weight loads and 4 broadcasts, half the broadcasts per FMA of the 8 × 2 tile (for 64 or more output channels).
+     */
+    static void product4x4(float[] v, int vOff, int ldv, int k, float[] u, int uOff, int ldu, float[] m, int mOff) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int uk = uOff;
+        for (int ci = 0; ci < k; ci++, uk += ldu) {
+            FloatVector w0 = FloatVector.fromArray(F, u, uk), w1 = FloatVector.fromArray(F, u, uk + L);
+            FloatVector w2 = FloatVector.fromArray(F, u, uk + 2 * L), w3 = FloatVector.fromArray(F, u, uk + 3 * L);
+            int e = vOff + ci;
+            FloatVector b = FloatVector.broadcast(F, v[e]);
+            a00 = b.fma(w0, a00);
+            a01 = b.fma(w1, a01);
+            a02 = b.fma(w2, a02);
+            a03 = b.fma(w3, a03);
+            b = FloatVector.broadcast(F, v[e + ldv]);
+            a10 = b.fma(w0, a10);
+            a11 = b.fma(w1, a11);
+            a12 = b.fma(w2, a12);
+            a13 = b.fma(w3, a13);
+            b = FloatVector.broadcast(F, v[e + 2 * ldv]);
+            a20 = b.fma(w0, a20);
+            a21 = b.fma(w1, a21);
+            a22 = b.fma(w2, a22);
+            a23 = b.fma(w3, a23);
+            b = FloatVector.broadcast(F, v[e + 3 * ldv]);
+            a30 = b.fma(w0, a30);
+            a31 = b.fma(w1, a31);
+            a32 = b.fma(w2, a32);
+            a33 = b.fma(w3, a33);
+        }
+        a00.intoArray(m, mOff);
+        a01.intoArray(m, mOff + L);
+        a02.intoArray(m, mOff + 2 * L);
+        a03.intoArray(m, mOff + 3 * L);
+        a10.intoArray(m, mOff + ldu);
+        a11.intoArray(m, mOff + ldu + L);
+        a12.intoArray(m, mOff + ldu + 2 * L);
+        a13.intoArray(m, mOff + ldu + 3 * L);
+        a20.intoArray(m, mOff + 2 * ldu);
+        a21.intoArray(m, mOff + 2 * ldu + L);
+        a22.intoArray(m, mOff + 2 * ldu + 2 * L);
+        a23.intoArray(m, mOff + 2 * ldu + 3 * L);
+        a30.intoArray(m, mOff + 3 * ldu);
+        a31.intoArray(m, mOff + 3 * ldu + L);
+        a32.intoArray(m, mOff + 3 * ldu + 2 * L);
+        a33.intoArray(m, mOff + 3 * ldu + 3 * L);
     }
 
     /**
