@@ -72,9 +72,10 @@ public final class FusedCifarResNet {
     public static final long IDLE_FLOATS = 16L << 20;
     /**
      * Channels (in and out) from which a 3×3 stride-1 layer runs by Winograd. Measured against the direct kernels
-     * (b128 and b1, T=1, simd-core's {@code WinogradTiming}): 32 → 32 at 16×16 1.3× faster, 64 → 64 at 8×8
-     * 1.6×, but 16 → 16 at 32×32 0.8×: with one 16-lane vector of output channels every multiply-add of the
-     * Winograd products needs its own broadcast, while the direct kernel's sliding tiles share theirs.
+     * (b128 and b1, T=1, simd-core's {@code WinogradTiming}): 32 → 32 at 16×16 1.2–1.4× faster, 64 → 64 at 8×8
+     * 1.8–1.9×, but 16 → 16 at 32×32 0.7–0.8× (0.8× even with the block's add and ReLU fused): with one 16-lane
+     * vector of output channels every multiply-add of the Winograd products needs its own broadcast, while the
+     * direct kernel's sliding tiles share theirs.
      */
     public static final int WINOGRAD_MIN_CHANNELS = 32;
 

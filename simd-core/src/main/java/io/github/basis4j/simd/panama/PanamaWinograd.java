@@ -22,22 +22,31 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>output transform plus bias, residual and ReLU, lanes across output channels, written to y.</li>
  * </ol>
  * A group's {@code v} and {@code m} (16·16·(cp + ocp) floats, 128 KiB at 64 → 64 channels) stay in L2 between
- * the three steps, and the weights {@code u} (16·c·oc floats) stay in L2 over the whole chunk, so apart from
+ * the three steps, and the weights {@code u} (16·c·ocp floats) stay in L2 over the whole chunk, so apart from
  * the input and the output nothing goes to memory. A group past the last tile computes on zeros and writes
  * nothing.
  *
- * <p>Register tiles of the products: 8 tiles × 2 vectors of output channels (16 accumulators; per input
- * channel 2 weight loads and 8 broadcasts feed 16 FMAs) where the species is 512-bit and so has 32 registers,
- * else, and for the last vector or two of channels, 8 tiles × 1 vector with a mask for the channel tail.
+ * <p>Register tiles of the products, 16 accumulators each where the species is 512-bit and so has 32 registers:
+ * 4 tiles × 4 vectors of output channels while 4 vectors remain (per input channel 4 weight loads and 4
+ * broadcasts feed 16 FMAs), then 8 tiles × 2 vectors (2 loads and 8 broadcasts), then 8 tiles × 1 vector;
+ * narrower species use 8 tiles × 1 vector throughout. The broadcasts, not the FMAs, bound these products:
+ * at 64 → 64 channels the 4 × 4 tile measured 1.8× the direct convolution where 8 × 2 gave 1.6×, and with a
+ * single vector of output channels (16 at 512 bits), where every FMA needs its own broadcast, 16 → 16 measured
+ * about 0.8× the direct kernel's sliding tiles (32 → 32: 1.2–1.3×; b128, T=1, {@code WinogradTiming} in the tests).
+ *
+ * <p>No masked load or store except in the output transform's channel tail: {@code v} rows are padded to whole
+ * vectors ({@code cp}), {@code u} and {@code m} rows to {@code ocp}, and border tiles are copied into a zeroed
+ * patch first. (With masked loads and stores in these large methods C2 boxed the vectors, and the kernel ran
+ * several times slower than the direct convolution.)
  */
 final class PanamaWinograd implements WinogradKernels {
     private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
     private static final int L = F.length();
     private static final int E = TILE_ELEMENTS;
     /**
-     * Tiles per group: two 8-row register tiles. (A 16-row tile for a single vector of output channels measured
-     * slower: with one vector of channels every FMA needs its own broadcast, and those, not the FMA chains,
-     * bound the product.)
+     * Tiles per group: two 8-row or four 4-row register tiles. (A 16-row tile for a single vector of output
+     * channels measured slower than two 8-row ones: it needs as many broadcasts per FMA, and those, not the FMA
+     * chains, bound the product.)
      */
     static final int GROUP = 16;
     private static final FloatVector ZERO = FloatVector.zero(F);
