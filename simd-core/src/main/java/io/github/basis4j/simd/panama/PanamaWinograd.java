@@ -212,7 +212,7 @@ final class PanamaWinograd implements WinogradKernels {
         int c = g.c(), cp = channelsPadded(c), ocp = g.ocPadded();
         int quad = DirectConvKernels.WIDE_TILES ? ocp - ocp % (4 * L) : 0;
         int wide = DirectConvKernels.WIDE_TILES ? ocp - ocp % (2 * L) : 0;
-        int half = 8;
+        int half = GROUP / 2;   // the 8-row tiles run on rows [0, half) and [half, GROUP)
         for (int e = 0; e < E; e++) {
             int vo = e * stride(cp), uo = uOff + e * c * ocp, mo = e * stride(ocp);
             int o = 0;
