@@ -2,7 +2,6 @@ package io.github.basis4j.simd.panama;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -701,10 +700,10 @@ final class DirectConvKernels {
                 }
             }
         }
-        y[yOff] = bias + a0.reduceLanes(VectorOperators.ADD);
-        y[yOff + ldy] = bias + a1.reduceLanes(VectorOperators.ADD);
-        y[yOff + 2 * ldy] = bias + a2.reduceLanes(VectorOperators.ADD);
-        y[yOff + 3 * ldy] = bias + a3.reduceLanes(VectorOperators.ADD);
+        y[yOff] = bias + PanamaLanes.sum(a0);
+        y[yOff + ldy] = bias + PanamaLanes.sum(a1);
+        y[yOff + 2 * ldy] = bias + PanamaLanes.sum(a2);
+        y[yOff + 3 * ldy] = bias + PanamaLanes.sum(a3);
     }
 
     /** One output pixel of {@link #forwardNarrow4}: the tails. */
@@ -723,7 +722,7 @@ final class DirectConvKernels {
                 }
             }
         }
-        y[yOff] = bias + a0.reduceLanes(VectorOperators.ADD);
+        y[yOff] = bias + PanamaLanes.sum(a0);
     }
 
     /**

@@ -403,7 +403,7 @@ public final class PanamaElementwise implements ElementwiseKernels {
                 accScale = accScale.add(g.mul(r.mul(r)));
                 accBias = accBias.add(g);
             }
-            float sumScale = accScale.reduceLanes(VectorOperators.ADD), sumBias = accBias.reduceLanes(VectorOperators.ADD);
+            float sumScale = PanamaLanes.sum(accScale), sumBias = PanamaLanes.sum(accBias);
             for (; i < to; i++) {
                 float r = Math.max(x[xOff + i], 0f), g = dy[dyOff + i];
                 if (dx != null) dx[dxOff + i] += g * (twoScale * r);

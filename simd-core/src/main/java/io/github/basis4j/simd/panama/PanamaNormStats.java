@@ -283,7 +283,7 @@ public final class PanamaNormStats implements NormKernels {
                     s0 = s0.add(lowHalf(v));
                     s1 = s1.add(highHalf(v));
                 }
-                double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+                double s = PanamaLanes.sum(s0.add(s1));
                 for (; ch < c; ch++) s += x[xo + ch];
                 double mu = s / c;
                 DoubleVector muV = DoubleVector.broadcast(D, mu);
@@ -295,7 +295,7 @@ public final class PanamaNormStats implements NormKernels {
                     s0 = s0.add(lo.mul(lo));
                     s1 = s1.add(hi.mul(hi));
                 }
-                double v2 = s0.add(s1).reduceLanes(VectorOperators.ADD);
+                double v2 = PanamaLanes.sum(s0.add(s1));
                 for (; ch < c; ch++) {
                     double d = x[xo + ch] - mu;
                     v2 += d * d;
@@ -350,8 +350,8 @@ public final class PanamaNormStats implements NormKernels {
                     sgx0 = sgx0.add(glo.mul(xlo));
                     sgx1 = sgx1.add(ghi.mul(xhi));
                 }
-                double sg = sg0.add(sg1).reduceLanes(VectorOperators.ADD);
-                double sgx = sgx0.add(sgx1).reduceLanes(VectorOperators.ADD);
+                double sg = PanamaLanes.sum(sg0.add(sg1));
+                double sgx = PanamaLanes.sum(sgx0.add(sgx1));
                 for (; ch < c; ch++) {
                     float g = dy[dyOff + o + ch], xh = (x[xOff + o + ch] - mu) * rs;
                     part[p + ch] += (double) g * xh;

@@ -89,7 +89,7 @@ public final class PanamaReductions implements ReductionKernels {
             a3 = a3.add(FloatVector.fromArray(F, x, off + j + 3 * L));
         }
         for (int bound = F.loopBound(n); j < bound; j += L) a0 = a0.add(FloatVector.fromArray(F, x, off + j));
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = PanamaLanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; j < n; j++) s += x[off + j];
         return s;
     }
@@ -260,7 +260,7 @@ public final class PanamaReductions implements ReductionKernels {
                     e.intoArray(y, out + j, tail);
                     acc = acc.add(e, tail);
                 }
-                float s = acc.reduceLanes(VectorOperators.ADD);
+                float s = PanamaLanes.sum(acc);
                 j = 0;
                 for (int bound = F.loopBound(n); j < bound; j += L) {
                     FloatVector.fromArray(F, y, out + j).div(s).intoArray(y, out + j);
@@ -300,7 +300,7 @@ public final class PanamaReductions implements ReductionKernels {
         for (int bound = F.loopBound(n); j < bound; j += L) {
             a0 = FloatVector.fromArray(F, u, uOff + j).fma(FloatVector.fromArray(F, v, vOff + j), a0);
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = PanamaLanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; j < n; j++) s += u[uOff + j] * v[vOff + j];
         return s;
     }
@@ -320,7 +320,7 @@ public final class PanamaReductions implements ReductionKernels {
                     VectorMask<Float> tail = F.indexInRange(j, n);
                     acc = acc.add(PanamaMath.exp(FloatVector.fromArray(F, x, in + j, tail).sub(m)), tail);
                 }
-                float logS = (float) Math.log(acc.reduceLanes(VectorOperators.ADD));
+                float logS = (float) Math.log(PanamaLanes.sum(acc));
                 // (x − m) − log s rather than x − (m + log s): x − m is exact near the maximum.
                 j = 0;
                 for (int bound = F.loopBound(n); j < bound; j += L) {

@@ -3,7 +3,6 @@ package io.github.basis4j.simd.panama;
 import io.github.basis4j.simd.Parallel;
 import io.github.basis4j.simd.spi.SpectralKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -158,7 +157,7 @@ public final class PanamaSpectral implements SpectralKernels {
                                 dr = dr.add(rv.mul(FloatVector.fromArray(F, gw, ch)));
                                 di = di.add(rv.mul(FloatVector.fromArray(F, gw, c + ch)));
                             }
-                            float sr = dr.reduceLanes(VectorOperators.ADD), si = di.reduceLanes(VectorOperators.ADD);
+                            float sr = PanamaLanes.sum(dr), si = PanamaLanes.sum(di);
                             for (; ch < c; ch++) {
                                 sr += r[rq + ch] * gw[ch];
                                 si += r[rq + ch] * gw[c + ch];
