@@ -210,16 +210,12 @@ public final class Spectral {
      */
     public static Variable dynamicFilterMixer(Variable x, Variable routeing, Variable complexWeights, Norm norm) {
         try (var _ = OpProfiler.time(OpCategory.FFT)) {
-            String op = "dynamicFilterMixer";
-            requireNotNull(op, "norm", norm);
-            Tensor xv = map(op, "x", x);
-            int n = xv.dim(0), h = xv.dim(1), w = xv.dim(2), c = xv.dim(3);
-            Tensor kv = filterBank(op, complexWeights, h, w / 2 + 1, "x " + xv.shape());
-            Tensor rv = routeing(op, routeing, n, kv.dim(2), c, xv.shape(), kv.shape());
+            MixerArgs a = MixerArgs.check("dynamicFilterMixer", x, routeing, complexWeights, norm);
+            int h = a.x().dim(1), w = a.x().dim(2);
             boolean record = NoGrad.isGradEnabled()
                     && (x.requiresGrad() || routeing.requiresGrad() || complexWeights.requiresGrad());
             if (record) return irfft2(dynamicFilter(rfft2(x, norm), routeing, complexWeights, w), h, w, norm);
-            return Variable.constant(SpectralOps.dynamicFilterMixer(xv, rv, kv, norm));
+            return Variable.constant(SpectralOps.dynamicFilterMixer(a.x(), a.routeing(), a.weights(), norm));
         }
     }
 
@@ -232,14 +228,20 @@ public final class Spectral {
     public static Variable dynamicFilterMixerInPlace(Variable x, Variable routeing, Variable complexWeights, Norm norm) {
         Arith.requireInference("dynamicFilterMixerInPlace");
         try (var _ = OpProfiler.time(OpCategory.FFT)) {
-            String op = "dynamicFilterMixerInPlace";
+            MixerArgs a = MixerArgs.check("dynamicFilterMixerInPlace", x, routeing, complexWeights, norm);
+            SpectralOps.dynamicFilterMixer(a.x(), a.routeing(), a.weights(), norm, a.x());
+            return x;
+        }
+    }
+
+    /** The validated values of a dynamic-filter mixer's arguments: map {@code [N, H, W, C]}, routeing {@code [N, F, C]}, filter bank {@code [H, W/2+1, F, 2]}. */
+    private record MixerArgs(Tensor x, Tensor routeing, Tensor weights) {
+        static MixerArgs check(String op, Variable x, Variable routeing, Variable complexWeights, Norm norm) {
             requireNotNull(op, "norm", norm);
             Tensor xv = map(op, "x", x);
             int n = xv.dim(0), h = xv.dim(1), w = xv.dim(2), c = xv.dim(3);
             Tensor kv = filterBank(op, complexWeights, h, w / 2 + 1, "x " + xv.shape());
-            Tensor rv = routeing(op, routeing, n, kv.dim(2), c, xv.shape(), kv.shape());
-            SpectralOps.dynamicFilterMixer(xv, rv, kv, norm, xv);
-            return x;
+            return new MixerArgs(xv, Spectral.routeing(op, routeing, n, kv.dim(2), c, xv.shape(), kv.shape()), kv);
         }
     }
 
